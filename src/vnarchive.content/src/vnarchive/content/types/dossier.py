@@ -1,0 +1,102 @@
+"""Hồ sơ: the unit of description and of the code people cite."""
+
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from vnarchive.content import _
+from vnarchive.content.fields import CodeLine
+from vnarchive.content.identifiers import check_dossier_number
+from vnarchive.content.identifiers import check_paper_file_code
+from vnarchive.content.identifiers import check_year
+from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.permissions import MODIFY_IDENTIFIERS
+from z3c.form.interfaces import IEditForm
+from zope import schema
+from zope.interface import implementer
+from zope.interface import invariant
+
+
+class IDossier(model.Schema, IArchivalRecord):
+    title = schema.TextLine(
+        title=_("label_dossier_title", default="Tiêu đề hồ sơ"),
+        required=True,
+        max_length=1000,
+    )
+
+    directives.write_permission(fileYear=MODIFY_IDENTIFIERS)
+    fileYear = schema.Int(
+        title=_("label_file_year", default="Năm hình thành hồ sơ"),
+        required=True,
+        constraint=check_year,
+    )
+
+    directives.write_permission(fileNumber=MODIFY_IDENTIFIERS)
+    fileNumber = CodeLine(
+        title=_("label_file_number", default="Số và ký hiệu hồ sơ"),
+        description=_(
+            "help_file_number",
+            default="Theo danh mục hồ sơ, ví dụ 01.TH. Mã hồ sơ = mã cơ quan . năm . "
+            "số và ký hiệu; không sửa được sau khi hồ sơ rời khâu chỉnh lý.",
+        ),
+        required=True,
+        max_length=30,
+        check=check_dossier_number,
+    )
+
+    directives.omitted("fileCode")
+    directives.no_omit(IEditForm, "fileCode")
+    fileCode = schema.TextLine(
+        title=_("label_file_code", default="Mã hồ sơ"),
+        readonly=True,
+        required=False,
+    )
+
+    paperFileCode = CodeLine(
+        title=_("label_paper_file_code", default="Mã hồ sơ gốc giấy"),
+        description=_(
+            "help_paper_file_code",
+            default="Bắt buộc với hồ sơ số hóa: mã-lưu-trữ.kho/giá/hộp.số-hồ-sơ.",
+        ),
+        required=False,
+        max_length=100,
+        uppercase=False,
+        check=check_paper_file_code,
+    )
+
+    totalDoc = schema.Int(
+        title=_("label_total_doc_in_dossier", default="Tổng số tài liệu trong hồ sơ"),
+        required=False,
+        min=0,
+    )
+
+    languageCode = schema.List(
+        title=_("label_language", default="Ngôn ngữ"),
+        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
+        required=False,
+        default=[],
+    )
+
+    description = schema.Text(
+        title=_("label_dossier_notes", default="Ghi chú"),
+        description=_(
+            "help_dossier_notes", default="Ghi cả tên người lập hồ sơ."
+        ),
+        required=False,
+        max_length=2000,
+    )
+
+    @invariant
+    def dossier_code_free(data):
+        from vnarchive.content.coding import check_dossier_code_free
+
+        check_dossier_code_free(
+            getattr(data, "__context__", None), data.fileYear, data.fileNumber
+        )
+
+
+@implementer(IDossier)
+class Dossier(Container):
+    fileCode = None
+
+    def name_source(self):
+        return f"{self.fileYear}.{self.fileNumber}"

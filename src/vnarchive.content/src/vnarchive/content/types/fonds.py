@@ -1,0 +1,107 @@
+"""Phông lưu trữ: the records of one creating body, the top of the holdings."""
+
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from vnarchive.content import _
+from vnarchive.content.fields import CodeLine
+from vnarchive.content.identifiers import check_agency_code
+from vnarchive.content.identifiers import check_fonds_code
+from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.permissions import MODIFY_IDENTIFIERS
+from zope import schema
+from zope.interface import implementer
+from zope.interface import invariant
+
+
+class IFonds(model.Schema, IArchivalRecord):
+    title = schema.TextLine(
+        title=_("label_fonds_name", default="Tên phông"),
+        required=True,
+        max_length=200,
+    )
+
+    directives.write_permission(fondsCode=MODIFY_IDENTIFIERS)
+    fondsCode = CodeLine(
+        title=_("label_fonds_code", default="Mã phông/công trình/sưu tập"),
+        description=_(
+            "help_fonds_code",
+            default="Tối đa 13 ký tự, duy nhất. Không sửa được sau khi phông rời khâu "
+            "chỉnh lý.",
+        ),
+        required=True,
+        max_length=13,
+        check=check_fonds_code,
+    )
+
+    directives.write_permission(agencyCode=MODIFY_IDENTIFIERS)
+    agencyCode = CodeLine(
+        title=_("label_agency_code", default="Mã định danh cơ quan"),
+        description=_(
+            "help_agency_code",
+            default="Mã định danh của cơ quan hình thành phông, ví dụ 000.06.16.G09. "
+            "Là phần đầu của mã hồ sơ; phông đóng không có mã này thì dùng mã phông.",
+        ),
+        required=False,
+        max_length=13,
+        check=check_agency_code,
+    )
+
+    fondsStatus = schema.Choice(
+        title=_("label_fonds_status", default="Trạng thái"),
+        vocabulary="vnarchive.vocabularies.fonds_status",
+        required=False,
+        default="open",
+    )
+
+    history = schema.Text(
+        title=_("label_fonds_history", default="Lịch sử đơn vị hình thành phông"),
+        required=False,
+    )
+
+    totalDoc = schema.Int(
+        title=_("label_total_doc", default="Tổng số tài liệu"), required=False, min=0
+    )
+
+    totalPaper = schema.Int(
+        title=_("label_total_paper", default="Tổng số tài liệu giấy"),
+        required=False,
+        min=0,
+    )
+
+    totalPaperDigitized = schema.Int(
+        title=_("label_total_paper_digitized", default="Số tài liệu giấy đã số hóa"),
+        required=False,
+        min=0,
+    )
+
+    classificationScheme = schema.Text(
+        title=_(
+            "label_classification_scheme",
+            default="Phương án phân loại, các nhóm tài liệu chủ yếu",
+        ),
+        required=False,
+    )
+
+    languageCode = schema.List(
+        title=_("label_language", default="Ngôn ngữ"),
+        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
+        required=False,
+        default=[],
+    )
+
+    description = schema.Text(
+        title=_("label_notes", default="Ghi chú"), required=False, max_length=2000
+    )
+
+    @invariant
+    def fonds_code_free(data):
+        from vnarchive.content.coding import check_fonds_code_free
+
+        check_fonds_code_free(getattr(data, "__context__", None), data.fondsCode)
+
+
+@implementer(IFonds)
+class Fonds(Container):
+    def name_source(self):
+        return self.fondsCode

@@ -1,0 +1,94 @@
+"""The page of a record: its description, codes, contents, files and state."""
+
+from plone import api
+from plone.memoize.view import memoize
+from Products.Five.browser import BrowserView
+from vnarchive.content.completeness import missing_fields
+from vnarchive.content.files import IRecordFiles
+from vnarchive.content.interfaces import IFileRecord
+from vnarchive.content.indexers import main_code
+from vnarchive.policy.browser.fields import field_rows
+from vnarchive.policy.journal import record_view
+from vnarchive.policy.permissions import DOWNLOAD_MASTERS
+from vnarchive.policy.permissions import MANAGE_FILES
+from vnarchive.policy.permissions import VIEW_JOURNAL
+from vnarchive.policy.workflow.states import DESTROYED
+from vnarchive.policy.workflow.states import PROCESSING
+from zope.i18n import translate
+
+
+BATCH = 50
+
+
+class RecordView(BrowserView):
+    def __call__(self):
+        record_view(self.context)
+        return self.index()
+
+    def code(self):
+        return main_code(self.context)
+
+    @memoize
+    def state(self):
+        return api.content.get_state(self.context, default=None)
+
+    def state_title(self):
+        wf = api.portal.get_tool("portal_workflow")
+        title = wf.getTitleForStateOnType(self.state(), self.context.portal_type)
+        return translate(title, domain="vnarchive", context=self.request)
+
+    def rows(self):
+        return field_rows(self.context, self.request)
+
+    def _can(self, permission):
+        return api.user.has_permission(permission, obj=self.context)
+
+    def missing(self):
+        """What blocks archiving, shown to those who could archive."""
+        if self.state() != PROCESSING or not self._can("Modify portal content"):
+            return []
+        return [translate(title, context=self.request) for _name, title in missing_fields(self.context)]
+
+    def is_destroyed(self):
+        return self.state() == DESTROYED
+
+    def destruction(self):
+        return getattr(self.context, "destruction", None) or {}
+
+    def can_view_journal(self):
+        return self._can(VIEW_JOURNAL)
+
+    def can_manage_files(self):
+        return IFileRecord.providedBy(self.context) and self._can(MANAGE_FILES) and not self.is_destroyed()
+
+    def files(self):
+        if not IFileRecord.providedBy(self.context):
+            return []
+        may_download_masters = self._can(DOWNLOAD_MASTERS)
+        base = self.context.absolute_url() + "/@@record-file/"
+        rows = []
+        for item in IRecordFiles(self.context):
+            info = item.info()
+            if item.role == "master" and not may_download_masters:
+                continue
+            info["url"] = base + item.name
+            rows.append(info)
+        return rows
+
+    def children(self):
+        """Contents through the catalog, so that only what the user may see is listed."""
+        if not getattr(self.context, "isPrincipiaFolderish", False):
+            return []
+        start = max(int(self.request.form.get("b_start", 0) or 0), 0)
+        brains = api.content.find(
+            context=self.context,
+            depth=1,
+            sort_on="archival_code",
+        )
+        return {
+            "items": brains[start : start + BATCH],
+            "total": len(brains),
+            "start": start,
+            "next": start + BATCH if start + BATCH < len(brains) else None,
+            "previous": max(start - BATCH, 0) if start else None,
+        }

@@ -1,0 +1,5 @@
+from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+
+
+class IVnarchivePolicyLayer(IDefaultBrowserLayer):
+    """Browser layer of the vnarchive site policy."""

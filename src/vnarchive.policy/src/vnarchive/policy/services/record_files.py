@@ -1,0 +1,51 @@
+"""/record/@record-files: list a record's files (GET), add a master file (POST)."""
+
+from plone import api
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from vnarchive.content.files import FileError
+from vnarchive.content.files import IRecordFiles
+from vnarchive.content.files import MASTER
+from vnarchive.policy.files import add_master_file
+from vnarchive.policy.permissions import DOWNLOAD_MASTERS
+from zope.i18n import translate
+from zope.interface import alsoProvides
+
+import base64
+import binascii
+import plone.protect.interfaces
+
+
+class RecordFilesGet(Service):
+    def reply(self):
+        may_masters = api.user.has_permission(DOWNLOAD_MASTERS, obj=self.context)
+        base = self.context.absolute_url()
+        items = []
+        for item in IRecordFiles(self.context):
+            if item.role == MASTER and not may_masters:
+                continue
+            info = item.info()
+            info["download"] = f"{base}/@@record-file/{item.name}"
+            items.append(info)
+        return {"@id": f"{base}/@record-files", "items": items, "items_total": len(items)}
+
+
+class RecordFilesPost(Service):
+    def reply(self):
+        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
+        data = json_body(self.request)
+        name = data.get("filename") or data.get("name")
+        try:
+            payload = base64.b64decode(data.get("data") or "", validate=True)
+        except (binascii.Error, ValueError):
+            return self._error("Dữ liệu tệp phải được mã hóa base64.")
+        try:
+            item = add_master_file(self.context, name, payload, data.get("content-type"))
+        except FileError as error:
+            return self._error(translate(error.doc(), context=self.request))
+        self.request.response.setStatus(201)
+        return item.info()
+
+    def _error(self, message):
+        self.request.response.setStatus(400)
+        return {"error": {"type": "BadRequest", "message": message}}

@@ -1,0 +1,35 @@
+"""Test layers: the vnarchive site as `make start` installs it, in a test database."""
+
+from plone.app.testing import applyProfile
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PLONE_FIXTURE
+from plone.app.testing import PloneSandboxLayer
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+import vnarchive.content
+import vnarchive.policy
+
+
+class VnarchiveLayer(PloneSandboxLayer):
+    defaultBases = (PLONE_FIXTURE,)
+
+    def setUpZope(self, app, configurationContext):
+        import plone.restapi
+
+        self.loadZCML(package=plone.restapi)
+        self.loadZCML(package=vnarchive.content)
+        self.loadZCML(package=vnarchive.policy)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "vnarchive.policy:default")
+
+
+FIXTURE = VnarchiveLayer()
+
+INTEGRATION_TESTING = IntegrationTesting(
+    bases=(FIXTURE,), name="Vnarchive:IntegrationTesting"
+)
+FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(FIXTURE, WSGI_SERVER_FIXTURE), name="Vnarchive:FunctionalTesting"
+)
