@@ -17,11 +17,11 @@ import re
 EARLIEST_YEAR = 1000
 
 _FORMS = (
-    re.compile(r"^(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})$"),
-    re.compile(r"^(?P<month>\d{1,2})/(?P<year>\d{4})$"),
-    re.compile(r"^(?P<year>\d{4})$"),
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$"),
-    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$"),
+    re.compile(r"^(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$"),
+    re.compile(r"^(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})$"),
+    re.compile(r"^(?P<year>[0-9]{4})$"),
+    re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})$"),
+    re.compile(r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})$"),
 )
 
 
@@ -29,20 +29,27 @@ class InvalidDate(ArchivalValidationError):
     """The text is not a date in a form the national rules accept."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
 
+    # "is None", not "or": a day or month 0 (00/01/2000) is not real and must not be
+    # read as "no day".
     @property
     def first_day(self):
-        return date(self.year, self.month or 1, self.day or 1)
+        return date(
+            self.year,
+            1 if self.month is None else self.month,
+            1 if self.day is None else self.day,
+        )
 
     @property
     def last_day(self):
-        month = self.month or 12
-        return date(self.year, month, self.day or monthrange(self.year, month)[1])
+        month = 12 if self.month is None else self.month
+        day = monthrange(self.year, month)[1] if self.day is None else self.day
+        return date(self.year, month, day)
 
     def __str__(self):
         """The national written form."""

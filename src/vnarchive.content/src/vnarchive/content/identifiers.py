@@ -40,7 +40,8 @@ def clean_code(text):
 
 
 def _check(pattern, value, maximum, message):
-    if not value or len(value) > maximum or not pattern.match(value):
+    # fullmatch: "$" alone would accept a trailing newline ("01.TH\n").
+    if not value or len(value) > maximum or not pattern.fullmatch(value):
         raise InvalidCode(message)
     return True
 

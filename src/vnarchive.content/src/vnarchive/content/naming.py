@@ -1,6 +1,6 @@
 """Short URL names from codes: /fonds-code/2010.01.th/ rather than from long titles."""
 
-from plone.base.interfaces import INameFromTitle
+from plone.app.content.interfaces import INameFromTitle
 from vnarchive.content.interfaces import IArchivalRecord
 from zope.component import adapter
 from zope.interface import implementer

@@ -12,10 +12,10 @@ class IPhysicalDescription(model.Schema):
     model.fieldset(
         "physical",
         label=_("fieldset_physical", default="Mô tả vật lý"),
-        fields=["format", "numberOfPaper", "numberOfPage"],
+        fields=["formatCode", "numberOfPaper", "numberOfPage"],
     )
 
-    format = schema.Choice(
+    formatCode = schema.Choice(
         title=_("label_format", default="Tình trạng vật lý"),
         vocabulary="vnarchive.vocabularies.physical_condition",
         required=False,

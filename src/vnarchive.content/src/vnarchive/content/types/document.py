@@ -12,6 +12,7 @@ from vnarchive.content.identifiers import check_code_number
 from vnarchive.content.interfaces import IFileRecord
 from zope import schema
 from zope.interface import implementer
+from zope.globalrequest import getRequest
 from zope.i18n import translate
 
 
@@ -106,11 +107,15 @@ class ArchivalDocument(Item):
     def composed_title(self):
         """Type, number-and-symbol and abstract, for documents given no title."""
         code = codelists.DOCUMENT_TYPE.get(self.typeName)
-        kind = translate(code.label, context=getattr(self, "REQUEST", None)) if code else ""
-        head = " ".join(
-            part for part in (kind, number_and_symbol(self.codeNumber, self.codeNotation)) if part
-        )
+        kind = translate(code.label, context=getRequest()) if code else ""
         subject = " ".join((self.subject or "").split())
+        if kind and subject.lower().startswith(kind.lower()):
+            kind = ""  # "Báo cáo 12/BC-UBND: Báo cáo tổng kết…" says it twice
+        head = " ".join(
+            part
+            for part in (kind, number_and_symbol(self.codeNumber, self.codeNotation))
+            if part
+        )
         return f"{head}: {subject}" if head else subject
 
     def Title(self):

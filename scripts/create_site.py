@@ -1,0 +1,55 @@
+"""Create the Plone site `vnarchive` once, with demo holdings; later runs change nothing.
+
+Run by scripts/ctl.py as `zconsole run instance/etc/zope-client1.conf scripts/create_site.py`
+(`app` is the Zope root). Settings: VNARCHIVE_SITE_ID [vnarchive], VNARCHIVE_ADMIN_PASSWORD
+[admin], VNARCHIVE_DEMO [1], VNARCHIVE_DEMO_FILE [profiles/demo/holdings.json].
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from pathlib import Path
+from zope.component.hooks import setSite
+
+import os
+import transaction
+
+
+DEMO_FILE = Path(os.environ.get("VNARCHIVE_DEMO_FILE", "profiles/demo/holdings.json"))
+SITE_ID = os.environ.get("VNARCHIVE_SITE_ID", "vnarchive")
+ADMIN_PASSWORD = os.environ.get("VNARCHIVE_ADMIN_PASSWORD", "admin")
+LOAD_DEMO = os.environ.get("VNARCHIVE_DEMO", "1") == "1"
+
+
+def main(app):
+    if app.acl_users.getUserById("admin") is None:
+        app.acl_users._doAddUser("admin", ADMIN_PASSWORD, ["Manager"], [])
+        print("Created the Zope user 'admin'.")
+    admin = app.acl_users.getUserById("admin").__of__(app.acl_users)
+    newSecurityManager(None, admin)
+    if SITE_ID in app.objectIds():
+        print(f"The site '{SITE_ID}' exists; its data is kept as it is.")
+        return
+    from plone.base.utils import get_installer
+    from Products.CMFPlone.factory import addPloneSite
+
+    site = addPloneSite(
+        app,
+        SITE_ID,
+        title="Kho lưu trữ số",
+        distribution_name="classic",
+        default_language="vi",
+        portal_timezone="Asia/Ho_Chi_Minh",
+        setup_content=False,
+    )
+    setSite(site)
+    # The classic distribution ignores extension profiles: install ours explicitly.
+    get_installer(site).install_product("vnarchive.policy")
+    if LOAD_DEMO:
+        from vnarchive.policy import demo
+
+        records = demo.load(site, DEMO_FILE)
+        print(f"Loaded {len(records)} demo records.")
+    transaction.commit()
+    print(f"Created the site '{SITE_ID}'.")
+
+
+main(app)  # noqa: F821 - zconsole provides `app`
