@@ -1,11 +1,48 @@
+from pathlib import Path
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import login
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
 from pytest_plone import fixtures_factory
 from vnarchive.policy.testing import FUNCTIONAL_TESTING
 from vnarchive.policy.testing import INTEGRATION_TESTING
+from zope.globalrequest import setRequest
 
 import pytest
+import transaction
 
 
 pytest_plugins = ["pytest_plone"]
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FILE = ROOT / "profiles" / "demo" / "holdings.json"
+DEMO_PASSWORD = "vnarchive-demo"
+
+# Demo records the tests refer to, by archival code.
+FONDS = "UBQT"
+PUBLISHED_DOSSIER = "000.00.00.H56.2010.01.TH"
+PUBLISHED_DOCUMENT = "000.00.00.H56.2010.01.TH.0000001"  # has a master scan
+CONDITIONAL_DOCUMENT = "000.00.00.H56.2010.01.TH.0000003"  # archived, access 02
+LAO_DOCUMENT = "000.00.00.H56.1977.05.HT.0000002"
+PHOTO = "000.00.00.H56.1977.05.HT.0000004"
+CONDITIONAL_DOSSIER = "000.00.00.H56.2015.12.TCCB"
+SECRET_DOSSIER = "000.00.00.H56.2018.03.BM"
+SECRET_DOCUMENT = "000.00.00.H56.2018.03.BM.0000001"
+UNDER_REVIEW_DOCUMENT = "000.00.00.H56.2021.07.VP.0000001"
+PROCESSING_DOSSIER = "000.00.00.H56.2024.02.KH"
+PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"
+
+RECORD_TYPES = ["Fonds", "Dossier", "ArchivalDocument", "PhotoRecord", "AudioVisualRecord"]
+
+# Demo accounts and the roles their groups give.
+USERS = {
+    "Archivist": "luutruvien",
+    "Appraiser": "thamdinh",
+    "ArchiveHead": "lanhdao",
+    "Curator": "bientap",
+    "ArchiveReader": "docgia",
+}
 
 globals().update(
     fixtures_factory(
@@ -20,3 +57,43 @@ globals().update(
 @pytest.fixture
 def package_name() -> str:
     return "vnarchive.policy"
+
+
+def load_holdings(portal):
+    from vnarchive.policy import demo
+
+    setRequest(portal.REQUEST)
+    # A real Manager: workflow guards read roles in context, which adopt_roles does not set.
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    login(portal, TEST_USER_NAME)
+    demo.load(portal, DEMO_FILE)
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    return by_code(portal)
+
+
+def by_code(portal):
+    catalog = api.portal.get_tool("portal_catalog")
+    return {
+        brain.archival_code: brain._unrestrictedGetObject()
+        for brain in catalog.unrestrictedSearchResults(portal_type=RECORD_TYPES)
+    }
+
+
+@pytest.fixture
+def holdings(portal):
+    """The demo holdings in the integration site, by archival code."""
+    return load_holdings(portal)
+
+
+@pytest.fixture
+def manager(portal):
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    return portal
+
+
+@pytest.fixture
+def functional_holdings(functional_portal):
+    """The demo holdings in the functional site, committed so the HTTP server sees them."""
+    records = load_holdings(functional_portal)
+    transaction.commit()
+    return records

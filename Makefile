@@ -1,0 +1,75 @@
+# vnarchive: the two commands a newcomer needs are `make start` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Debian packages the project needs (installed by `make install` when run as root).
+APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates
+
+.PHONY: help
+help: ## Show the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: system
+system: ## Install the Debian packages (as root), or name those missing
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Thiếu gói Debian / missing Debian packages: $$missing"; \
+	    echo "Chạy / run: sudo apt-get install $$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python constraints.txt requirements.txt requirements-dev.txt src/vnarchive.content/pyproject.toml src/vnarchive.policy/pyproject.toml
+	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt
+	touch $@
+
+.PHONY: install
+install: system $(VENV)/.installed ## Install everything (Debian packages, Python environment from exact pins)
+
+.PHONY: start
+start: install ## Start ZEO and Zope, create the site with demo holdings, serve it on :8080
+	$(BIN)/python scripts/ctl.py start
+
+.PHONY: stop
+stop: ## Stop what `make start` started
+	$(BIN)/python scripts/ctl.py stop
+
+.PHONY: status
+status: ## Show whether ZEO and the Zope client run
+	$(BIN)/python scripts/ctl.py status
+
+.PHONY: test
+test: install ## Run the whole test suite
+	$(BIN)/pytest
+
+.PHONY: lint
+lint: install ## Check style: ruff and zpretty
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	find src -name '*.zcml' -o -name '*.pt' | xargs $(BIN)/zpretty --check
+
+.PHONY: format
+format: install ## Format code: ruff and zpretty
+	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts
+	find src -name '*.zcml' -o -name '*.pt' | xargs $(BIN)/zpretty -i
+
+.PHONY: constraints
+constraints: ## Re-pin constraints.txt from the current environment
+	{ echo "# Exact pins for vnarchive (pip freeze of a working install; never pre-releases)."; \
+	  echo "# Regenerate with 'make constraints' after changing dependencies."; \
+	  $(BIN)/pip freeze --all --exclude-editable | grep -v -i '^vnarchive' | sort -f; } > constraints.txt
+
+.PHONY: clean
+clean: ## Remove the Python environment (never the data in instance/var)
+	rm -rf $(VENV)
