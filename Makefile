@@ -64,6 +64,11 @@ format: install ## Format code: ruff and zpretty
 	$(BIN)/ruff format src tests scripts
 	find src -name '*.zcml' -o -name '*.pt' | xargs $(BIN)/zpretty -i
 
+.PHONY: i18n
+i18n: install ## Re-extract the vnarchive msgids and sync the vi/en/lo catalogs
+	scripts/i18n.sh
+	$(BIN)/pytest -q tests/test_i18n.py
+
 .PHONY: constraints
 constraints: ## Re-pin constraints.txt from the current environment
 	{ echo "# Exact pins for vnarchive (pip freeze of a working install; never pre-releases)."; \

@@ -9,8 +9,13 @@ from vnarchive.policy.testing import FUNCTIONAL_TESTING
 from vnarchive.policy.testing import INTEGRATION_TESTING
 from zope.globalrequest import setRequest
 
+import os
 import pytest
 import transaction
+
+
+# Compile the .po catalogs as a started instance does, so tests see vi, en and lo.
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 
 pytest_plugins = ["pytest_plone"]
@@ -97,3 +102,61 @@ def functional_holdings(functional_portal):
     records = load_holdings(functional_portal)
     transaction.commit()
     return records
+
+
+PATHS = {
+    "processing": (),
+    "archived": ("archive",),
+    "published": ("archive", "publish"),
+    "review_destruction": ("archive", "propose_destruction"),
+    "destroyed": ("archive", "propose_destruction", "destroy"),
+    "transferred": ("archive", "transfer"),
+}
+
+
+def document_data(**changes):
+    data = {
+        "typeName": "07",
+        "codeNumber": "9",
+        "codeNotation": "TB-UBND",
+        "issuedDate": "02/01/2020",
+        "organName": "Ủy ban nhân dân tỉnh Quảng Trị",
+        "subject": "Thông báo lịch tiếp công dân",
+        "languageCode": ["01"],
+        "numberOfPage": 2,
+        "maintenance": "06",
+        "mode": "01",
+        "confidenceLevel": "01",
+    }
+    data.update(changes)
+    return data
+
+
+def as_user(portal, username):
+    """Log in as a demo user (real roles in context, as workflow guards read them)."""
+    login(portal, username)
+
+
+def move_to(portal, obj, state):
+    """Take `obj` along the workflow to `state`, each step done by someone allowed to."""
+    for transition in PATHS[state]:
+        as_user(portal, USERS["ArchiveHead"])
+        api.content.transition(obj=obj, transition=transition, comment=f"test {transition}")
+    login(portal, TEST_USER_NAME)
+    return obj
+
+
+@pytest.fixture
+def make_document(holdings, portal):
+    """A new complete document in the processing dossier, moved to the state asked for."""
+    from vnarchive.policy.records import create_record
+
+    dossier = holdings[PROCESSING_DOSSIER]
+
+    def make(state="processing", **changes):
+        as_user(portal, USERS["Archivist"])
+        document = create_record(dossier, "ArchivalDocument", document_data(**changes))
+        login(portal, TEST_USER_NAME)
+        return move_to(portal, document, state)
+
+    return make
