@@ -1,5 +1,9 @@
-"""Permissions of the site policy (permissions.zcml registers them)."""
+"""Permissions of the site policy, by title (as checkPermission wants them).
 
-VIEW_JOURNAL = "vnarchive.ViewJournal"
-DOWNLOAD_MASTERS = "vnarchive.DownloadMasters"
-MANAGE_FILES = "vnarchive.ManageFiles"
+permissions.zcml registers them; ZCML refers to them by id: vnarchive.ViewJournal,
+vnarchive.DownloadMasters, vnarchive.ManageFiles.
+"""
+
+VIEW_JOURNAL = "vnarchive: View journal"
+DOWNLOAD_MASTERS = "vnarchive: Download master files"
+MANAGE_FILES = "vnarchive: Manage files"
