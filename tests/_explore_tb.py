@@ -1,10 +1,11 @@
 from conftest import *  # noqa
-from plone.app.testing import login
+from plone.app.testing import login, logout
+from plone import api
 def test_tb(portal, holdings):
     login(portal, "luutruvien")
-    fonds = holdings[FONDS]
-    from zope.interface import alsoProvides
-    from vnarchive.policy.interfaces import IVnarchivePolicyLayer
-    alsoProvides(portal.REQUEST, IVnarchivePolicyLayer)
-    view = fonds.restrictedTraverse("@@view")
-    view()
+    from plone.base.interfaces.syndication import IFeed, ISearchFeed
+    f = IFeed(portal)
+    print(type(f), f.context, "/".join(f.context.getPhysicalPath()))
+    import inspect; print(inspect.getsource(type(f)._brains))
+    f2 = IFeed(holdings[FONDS])
+    print(type(f2), [b.getPath() for b in f2._brains()])

@@ -1,6 +1,7 @@
 """Keep codes assigned, unique and frozen as records are added, edited, moved, copied."""
 
 from vnarchive.content import coding
+from vnarchive.content.types.document import IArchivalDocument
 from vnarchive.content.types.dossier import IDossier
 from vnarchive.content.types.fonds import IFonds
 from zope.container.interfaces import IContainerModifiedEvent
@@ -9,6 +10,8 @@ from zope.lifecycleevent.interfaces import IObjectRemovedEvent
 
 
 def _update(record):
+    if IArchivalDocument.providedBy(record):
+        record.refresh_title()
     if IFonds.providedBy(record):
         coding.update_fonds_codes(record)
     elif IDossier.providedBy(record):

@@ -118,6 +118,11 @@ class ArchivalDocument(Item):
         )
         return f"{head}: {subject}" if head else subject
 
+    def refresh_title(self):
+        """Keep a composed title up to date; a title people typed is left alone."""
+        if not self.title or self.title == getattr(self, "_composed_title", None):
+            self.title = self._composed_title = self.composed_title()
+
     def Title(self):
         return self.title or self.composed_title()
 
