@@ -1,11 +1,7 @@
 from conftest import *  # noqa
-from plone.app.testing import login, logout
-from plone import api
-def test_tb(portal, holdings):
-    login(portal, "luutruvien")
-    from plone.base.interfaces.syndication import IFeed, ISearchFeed
-    f = IFeed(portal)
-    print(type(f), f.context, "/".join(f.context.getPhysicalPath()))
-    import inspect; print(inspect.getsource(type(f)._brains))
-    f2 = IFeed(holdings[FONDS])
-    print(type(f2), [b.getPath() for b in f2._brains()])
+import requests, re
+def test_tb(functional_portal, functional_holdings):
+    for auth in (None, ("luutruvien", DEMO_PASSWORD)):
+        r = requests.get(functional_holdings[PUBLISHED_DOSSIER].absolute_url(), auth=auth, timeout=30)
+        m = re.search(r'<section class="vnarchive-children.*?</section>', r.text, re.S)
+        print(r.status_code, m.group(0) if m else r.text[-3000:])

@@ -171,7 +171,9 @@ def test_codes_change_with_the_dossier_number_while_in_processing(admin):
 def test_codes_are_frozen_after_processing(admin, archivist, functional_holdings):
     dossier = functional_holdings["000.00.00.H56.2010.01.TH"].absolute_url()
     response = archivist.patch(dossier, {"fileNumber": "99.TH", "title": "Tiêu đề mới"})
-    assert response.status_code == 204
+    assert response.status_code == 400, response.text
+    assert "đã cố định" in error_text(response)
+    assert archivist.patch(dossier, {"title": "Tiêu đề mới"}).status_code == 204
     read = archivist.get(dossier).json()
     assert read["fileCode"] == "000.00.00.H56.2010.01.TH"
     assert read["fileNumber"] == "01.TH"

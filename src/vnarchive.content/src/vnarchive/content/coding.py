@@ -80,20 +80,40 @@ def freeze_codes(record):
     record._codes_frozen = True
 
 
+def frozen_error(record):
+    return CodesFrozen(
+        _(
+            "error_codes_frozen",
+            default="Không thể đổi mã “${code}”: hồ sơ, tài liệu đã rời khâu chỉnh lý "
+            "nên mã đã cố định.",
+            mapping={"code": getattr(aq_base(record), "_claimed_code", None)},
+        )
+    )
+
+
+def refuse_frozen_change(context, kind, code, prefix=None):
+    """For a frozen record of `kind`: raise if the data would give it another code.
+
+    Compared with the code it holds, not with its fields: REST writes the fields before
+    it validates, so the old field values are gone by then.
+    """
+    if context is None or not kind.providedBy(context) or not is_frozen(context):
+        return False
+    held = aq_base(context)
+    if code != getattr(held, "_claimed_code", None) or (
+        prefix is not None and prefix != getattr(held, "_code_prefix", prefix)
+    ):
+        raise frozen_error(context)
+    return True
+
+
 def _claim(record, code):
     """Give `record` the code `code`; returns True when its code changed."""
     previous = getattr(aq_base(record), "_claimed_code", None)
     if code == previous:
         return False
     if is_frozen(record):
-        raise CodesFrozen(
-            _(
-                "error_codes_frozen",
-                default="Không thể đổi mã “${code}”: hồ sơ, tài liệu đã rời khâu chỉnh lý "
-                "nên mã đã cố định.",
-                mapping={"code": previous},
-            )
-        )
+        raise frozen_error(record)
     uid = IUUID(record)
     ensure_code_free(code, uid, record)
     registry = code_registry(record, create=True)
@@ -201,28 +221,31 @@ def check_dossier_code_free(context, year, number):
     fonds = find_fonds(context)
     if fonds is None:
         return
-    if IDossier.providedBy(context) and is_frozen(context):
-        return  # frozen codes are not recomputed; the field is read-only there
     code = identifiers.dossier_code(fonds_prefix(fonds), year, number)
+    if refuse_frozen_change(context, IDossier, code):
+        return
     ensure_code_free(code, _own_uid(context, IDossier), context)
 
 
 def check_record_ordinal_free(context, ordinal):
-    if context is None or ordinal is None:
+    if context is None:
         return
     if IHasRecordCodes.providedBy(context):
-        if is_frozen(context):
-            return
         dossier = aq_parent(aq_inner(context))
     else:
         dossier = context
     if not IDossier.providedBy(dossier) or not dossier.fileCode:
         return
-    code = identifiers.document_id(dossier.fileCode, ordinal)
+    code = identifiers.document_id(dossier.fileCode, ordinal) if ordinal else None
+    if refuse_frozen_change(context, IHasRecordCodes, code) or code is None:
+        return
     ensure_code_free(code, _own_uid(context, IHasRecordCodes), context)
 
 
-def check_fonds_code_free(context, fonds_code):
+def check_fonds_code_free(context, fonds_code, agency_code):
+    prefix = agency_code or fonds_code
+    if refuse_frozen_change(context, IFonds, fonds_code, prefix):
+        return
     if context is None or not fonds_code:
         return
     ensure_code_free(fonds_code, _own_uid(context, IFonds), context)

@@ -1,6 +1,8 @@
 """Keep codes assigned, unique and frozen as records are added, edited, moved, copied."""
 
+from Acquisition import aq_base
 from vnarchive.content import coding
+from vnarchive.content.behaviors.record_codes import IRecordCodes
 from vnarchive.content.types.document import IArchivalDocument
 from vnarchive.content.types.dossier import IDossier
 from vnarchive.content.types.fonds import IFonds
@@ -25,8 +27,12 @@ def record_moved(record, event):
     if IObjectRemovedEvent.providedBy(event):
         coding.release_codes(record)
         return
-    if not IObjectAddedEvent.providedBy(event) and coding.is_frozen(record):
-        raise coding.CodesFrozen(coding.frozen_move_message(record))
+    if not IObjectAddedEvent.providedBy(event):
+        if coding.is_frozen(record):
+            raise coding.CodesFrozen(coding.frozen_move_message(record))
+        moved_away = aq_base(event.oldParent) is not aq_base(event.newParent)
+        if moved_away and IRecordCodes.providedBy(record):
+            record.docOrdinal = None  # an ordinal means something only in its dossier
     _update(record)
 
 

@@ -5,7 +5,6 @@ from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.identifiers import check_ordinal
-from vnarchive.content.permissions import MODIFY_IDENTIFIERS
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import invariant
@@ -20,7 +19,6 @@ class IRecordCodes(model.Schema):
         fields=["docOrdinal", "docId", "docCode"],
     )
 
-    directives.write_permission(docOrdinal=MODIFY_IDENTIFIERS)
     docOrdinal = schema.Int(
         title=_("label_doc_ordinal", default="Số thứ tự trong hồ sơ"),
         description=_(

@@ -9,7 +9,6 @@ from vnarchive.content.identifiers import check_dossier_number
 from vnarchive.content.identifiers import check_paper_file_code
 from vnarchive.content.identifiers import check_year
 from vnarchive.content.interfaces import IArchivalRecord
-from vnarchive.content.permissions import MODIFY_IDENTIFIERS
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import implementer
@@ -23,14 +22,12 @@ class IDossier(model.Schema, IArchivalRecord):
         max_length=1000,
     )
 
-    directives.write_permission(fileYear=MODIFY_IDENTIFIERS)
     fileYear = schema.Int(
         title=_("label_file_year", default="Năm hình thành hồ sơ"),
         required=True,
         constraint=check_year,
     )
 
-    directives.write_permission(fileNumber=MODIFY_IDENTIFIERS)
     fileNumber = CodeLine(
         title=_("label_file_number", default="Số và ký hiệu hồ sơ"),
         description=_(

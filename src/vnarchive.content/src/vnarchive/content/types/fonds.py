@@ -1,6 +1,5 @@
 """Phông lưu trữ: the records of one creating body, the top of the holdings."""
 
-from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from vnarchive.content import _
@@ -8,7 +7,6 @@ from vnarchive.content.fields import CodeLine
 from vnarchive.content.identifiers import check_agency_code
 from vnarchive.content.identifiers import check_fonds_code
 from vnarchive.content.interfaces import IArchivalRecord
-from vnarchive.content.permissions import MODIFY_IDENTIFIERS
 from zope import schema
 from zope.interface import implementer
 from zope.interface import invariant
@@ -21,7 +19,6 @@ class IFonds(model.Schema, IArchivalRecord):
         max_length=200,
     )
 
-    directives.write_permission(fondsCode=MODIFY_IDENTIFIERS)
     fondsCode = CodeLine(
         title=_("label_fonds_code", default="Mã phông/công trình/sưu tập"),
         description=_(
@@ -34,7 +31,6 @@ class IFonds(model.Schema, IArchivalRecord):
         check=check_fonds_code,
     )
 
-    directives.write_permission(agencyCode=MODIFY_IDENTIFIERS)
     agencyCode = CodeLine(
         title=_("label_agency_code", default="Mã định danh cơ quan"),
         description=_(
@@ -98,7 +94,9 @@ class IFonds(model.Schema, IArchivalRecord):
     def fonds_code_free(data):
         from vnarchive.content.coding import check_fonds_code_free
 
-        check_fonds_code_free(getattr(data, "__context__", None), data.fondsCode)
+        check_fonds_code_free(
+            getattr(data, "__context__", None), data.fondsCode, data.agencyCode
+        )
 
 
 @implementer(IFonds)

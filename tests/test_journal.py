@@ -1,0 +1,106 @@
+"""The append-only journal of every record."""
+
+from conftest import PROCESSING_DOCUMENT
+from conftest import PUBLISHED_DOCUMENT
+from conftest import SECRET_DOCUMENT
+from conftest import USERS
+from conftest import as_user
+from plone import api
+from plone.app.testing import logout
+from plone.uuid.interfaces import IUUID
+from vnarchive.content.journal import journal_for
+from vnarchive.policy.journal import entries
+from zope.event import notify
+from zope.lifecycleevent import Attributes
+from zope.lifecycleevent import ObjectModifiedEvent
+
+from AccessControl import getSecurityManager
+
+import pytest
+
+
+def actions(record):
+    return [entry["action"] for entry in entries(record)]
+
+
+def test_creation_and_transitions_are_journaled(holdings):
+    record = holdings[PUBLISHED_DOCUMENT]
+    log = entries(record)
+    assert log[0]["action"] == "created"
+    transitions = [entry for entry in log if entry["action"] == "transition"]
+    assert [entry["transition"] for entry in transitions] == ["archive", "publish"]
+    assert transitions[0]["comment"] == "Dữ liệu mẫu"
+    assert all(entry["actor"] and entry["time"] for entry in log)
+
+
+def test_edits_name_the_changed_fields(portal, holdings):
+    from vnarchive.content.behaviors.lifecycle import ILifecycle
+    from vnarchive.content.types.document import IArchivalDocument
+
+    record = holdings[PROCESSING_DOCUMENT]
+    as_user(portal, USERS["Archivist"])
+    record.organName = "UBND tỉnh Quảng Trị"
+    notify(
+        ObjectModifiedEvent(
+            record,
+            Attributes(IArchivalDocument, "IArchivalDocument.organName"),
+            Attributes(ILifecycle, "ILifecycle.mode"),
+        )
+    )
+    last = entries(record)[-1]
+    assert last["action"] == "edited"
+    assert last["fields"] == ["mode", "organName"]
+    assert last["actor"] == USERS["Archivist"]
+
+
+def test_views_of_non_public_records_are_journaled(portal, holdings):
+    secret = holdings[SECRET_DOCUMENT]
+    public = holdings[PUBLISHED_DOCUMENT]
+    as_user(portal, USERS["Archivist"])
+    secret.restrictedTraverse("@@view")()
+    public.restrictedTraverse("@@view")()
+    assert actions(secret)[-1] == "viewed"
+    assert "viewed" not in actions(public)
+
+
+def test_downloads_are_journaled(portal, holdings):
+    from vnarchive.content.files import IRecordFiles
+
+    record = holdings[PUBLISHED_DOCUMENT]
+    name = IRecordFiles(record).masters()[0].name
+    as_user(portal, USERS["Archivist"])
+    view = record.restrictedTraverse("@@record-file")
+    view.publishTraverse(portal.REQUEST, name)
+    view()
+    last = entries(record)[-1]
+    assert (last["action"], last["file"]) == ("download", name)
+
+
+def test_journal_cannot_be_changed_through_what_it_returns(holdings):
+    record = holdings[PUBLISHED_DOCUMENT]
+    copy = entries(record)
+    copy[0]["action"] = "forged"
+    copy.clear()
+    assert entries(record)[0]["action"] == "created"
+    journal = journal_for(api.portal.get(), IUUID(record))
+    assert not hasattr(journal, "remove") and not hasattr(journal, "__delitem__")
+
+
+def test_journal_survives_deletion_of_a_draft(portal, holdings):
+    record = holdings[PROCESSING_DOCUMENT]
+    uid = IUUID(record)
+    as_user(portal, USERS["Archivist"])
+    api.content.delete(record)
+    log = journal_for(api.portal.get(), uid).entries()
+    assert log[0]["action"] == "created"
+    assert log[-1]["action"] == "deleted"
+
+
+@pytest.mark.parametrize("role,allowed", [("Archivist", True), ("ArchiveHead", True), ("Appraiser", True), ("Curator", False), ("ArchiveReader", False), ("Anonymous", False)])
+def test_who_reads_the_journal(portal, holdings, role, allowed):
+    record = holdings[PUBLISHED_DOCUMENT]
+    if role == "Anonymous":
+        logout()
+    else:
+        as_user(portal, USERS[role])
+    assert bool(getSecurityManager().checkPermission("vnarchive: View journal", record)) is allowed
