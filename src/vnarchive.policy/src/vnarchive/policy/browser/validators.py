@@ -7,9 +7,28 @@ hand them the container the record is being added to (REST already does the same
 
 from z3c.form.validator import Data
 from z3c.form.validator import InvariantsValidator
+from zope.interface.exceptions import Invalid
+from zope.schema.interfaces import ValidationError
+
+
+class NoInputData(ValidationError):
+    """A field the user gave no valid value for: its invariants wait for it."""
+
+
+class AddFormData(Data):
+    def __getattr__(self, name):
+        # The container is not the record: never read a missing field from it.
+        if name in self._Data_schema___ and name not in self._Data_data___:
+            raise NoInputData(name)
+        return super().__getattr__(name)
 
 
 class AddFormInvariantsValidator(InvariantsValidator):
     def validate(self, data):
         context = self.context if self.context is not None else self.view.context
-        return self.validateObject(Data(self.schema, data, context))
+        errors = []
+        try:
+            self.schema.validateInvariants(AddFormData(self.schema, data, context), errors)
+        except Invalid:
+            pass  # collected in `errors`
+        return tuple(error for error in errors if not isinstance(error, NoInputData))
