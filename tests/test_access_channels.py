@@ -200,7 +200,7 @@ def text_of(response):
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     text = data.decode("utf-8", errors="replace")
-    if "json" in response.headers.get("Content-Type", ""):
+    if text.lstrip()[:1] in ("{", "["):  # JSON, whatever the Content-Type says (live search)
         try:
             return json.dumps(json.loads(text), ensure_ascii=False)
         except ValueError:
@@ -342,7 +342,7 @@ def test_rest_search_listing_everything(site, visitor):
     assert response.json()["items_total"] == len(published)
     assert leaks(results(response), site.hidden) == []
     full = get(f"{site.url}/@search", visitor, rest=True, fullobjects=1, **params)
-    assert found_codes(full) == published
+    assert {item["@id"] for item in full.json()["items"]} == {record.url for record in site.published}
     assert leaks(results(full), site.hidden) == []
     everything = get(f"{site.url}/@search", ARCHIVIST, rest=True, **params)
     assert found_codes(everything) == published | hidden
