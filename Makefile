@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (installed by `make install` when run as root).
-APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates
+APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core
 
 .PHONY: help
 help: ## Show the targets

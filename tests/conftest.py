@@ -121,7 +121,7 @@ def document_data(**changes):
         "codeNotation": "TB-UBND",
         "issuedDate": "02/01/2020",
         "organName": "Ủy ban nhân dân tỉnh Quảng Trị",
-        "subject": "Thông báo lịch tiếp công dân",
+        "subjectText": "Thông báo lịch tiếp công dân",
         "languageCode": ["01"],
         "numberOfPage": 2,
         "maintenance": "06",

@@ -7,10 +7,11 @@ archived, under review and in processing. So that a test cannot pass on an empty
 answer, each one also shows that the channel works: a published record is there for the
 visitor, and the Archivist "luutruvien" sees the archived records where staff should.
 
-Channels: the record page, the record over REST, @search (words, codes, listings) and
-@querystring-search, the classic search page and live search, files (@record-files,
-@@record-file), navigation (site root, HTML sitemap, fonds and dossier pages and their REST
-listings, @navigation), sitemap.xml.gz, RSS/Atom feeds, and the journal (@journal, @@journal).
+Channels: the record page, the record over REST, @search (words, OCR text, codes, listings)
+and @querystring-search, the classic search page and live search, files (@record-files,
+@@record-file), navigation (site root, HTML sitemap, @navigation, @contextnavigation, fonds and
+dossier pages and their REST listings, Plone's folder listing views), sitemap.xml.gz, RSS and
+Atom feeds, and the journal (@journal, @@journal).
 """
 
 from conftest import CONDITIONAL_DOCUMENT
@@ -64,7 +65,12 @@ HIDDEN = [
     PROCESSING_DOSSIER,
     PROCESSING_DOCUMENT,
 ]
-HIDDEN_DOCUMENTS = [SECRET_DOCUMENT, CONDITIONAL_DOCUMENT, UNDER_REVIEW_DOCUMENT, PROCESSING_DOCUMENT]
+HIDDEN_DOCUMENTS = [
+    SECRET_DOCUMENT,
+    CONDITIONAL_DOCUMENT,
+    UNDER_REVIEW_DOCUMENT,
+    PROCESSING_DOCUMENT,
+]
 
 # Words only in the OCR text given below to a page of the secret document.
 SECRET_OCR = "Tọa độ kho lưu giữ tài liệu mật tại đồn biên phòng Lao Bảo"
@@ -121,13 +127,13 @@ class Site:
 
 
 def _texts(obj):
-    values = (getattr(obj, name, None) for name in ("subject", "description"))
+    values = (getattr(obj, name, None) for name in ("subjectText", "description"))
     return tuple(value for value in values if value and len(value) > 20)
 
 
 @pytest.fixture
 def site(functional_portal, functional_holdings):
-    """The demo holdings served over HTTP, with what the channels need to have something to show.
+    """The demo holdings served over HTTP, with something for every channel to show.
 
     Besides the demo: a master scan on the conditional document, derived access copies on the
     published and the secret document, OCR text on a page of the secret document, the
@@ -138,11 +144,12 @@ def site(functional_portal, functional_holdings):
     login(portal, TEST_USER_NAME)
     records = functional_holdings
     conditional = records[CONDITIONAL_DOCUMENT]
-    add_master_file(conditional, f"{conditional.docId}.png", b"\x89PNG conditional scan", "image/png")
+    scan = b"\x89PNG conditional scan"
+    add_master_file(conditional, f"{conditional.docId}.png", scan, "image/png")
     for code in (PUBLISHED_DOCUMENT, SECRET_DOCUMENT):
-        IRecordFiles(records[code]).set_derivative(
-            f"{records[code].docId}-access.pdf", f"access copy of {code}".encode(), "application/pdf"
-        )
+        name = f"{records[code].docId}-access.pdf"
+        copy = f"access copy of {code}".encode()
+        IRecordFiles(records[code]).set_derivative(name, copy, "application/pdf")
     secret = records[SECRET_DOCUMENT]
     IRecordFiles(secret).page(1, create=True).set_text(SECRET_OCR, "ocr")
     secret.reindexObject(idxs=["SearchableText"])
@@ -183,19 +190,39 @@ def get(url, user=None, rest=False, **params):
     """GET `url` as `user` ((login, password) or None), the page or (rest=True) its JSON."""
     headers = {"Accept": "application/json"} if rest else {}
     return requests.get(
-        url, params=params, headers=headers, auth=user, timeout=TIMEOUT, allow_redirects=False
+        url,
+        params=params,
+        headers=headers,
+        auth=user,
+        timeout=TIMEOUT,
+        allow_redirects=False,
     )
 
 
 def post_json(url, user, data):
     headers = {"Accept": "application/json", "Content-Type": "application/json"}
     return requests.post(
-        url, data=json.dumps(data), headers=headers, auth=user, timeout=TIMEOUT, allow_redirects=False
+        url,
+        data=json.dumps(data),
+        headers=headers,
+        auth=user,
+        timeout=TIMEOUT,
+        allow_redirects=False,
     )
 
 
+def search(site, user, **params):
+    """GET the site's @search with `params`, as `user`."""
+    return get(f"{site.url}/@search", user, rest=True, **params)
+
+
+def record_files(record, user):
+    """GET the @record-files listing of `record`, as `user`."""
+    return get(f"{record.url}/@record-files", user, rest=True)
+
+
 def text_of(response):
-    """The answer as a reader would see it: gunzipped, JSON without \\u escapes, HTML unescaped."""
+    """The answer as a person would read it: gunzipped, JSON unescaped, HTML unescaped."""
     data = response.content
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
@@ -241,14 +268,15 @@ def assert_refused(response, records, rest=False):
 
 
 def assert_ok(response):
-    assert response.status_code == 200, (response.status_code, response.url, response.text[:500])
+    assert response.status_code == 200, (response.status_code, response.url, response.text[:300])
     return response
 
 
 def results(response):
     """A REST search answer without the @id and batching links, which echo the query asked."""
     data = assert_ok(response).json()
-    return json.dumps({key: data[key] for key in ("items", "items_total")}, ensure_ascii=False)
+    shown = {key: data[key] for key in ("items", "items_total")}
+    return json.dumps(shown, ensure_ascii=False)
 
 
 def found_codes(response):
@@ -309,42 +337,42 @@ def test_rest_published_record_is_open(site, visitor):
 def test_rest_search_by_words(site, visitor, words):
     hidden, public = SEARCHES[words]
     params = {"SearchableText": words, "metadata_fields": "archival_code", "b_size": 1000}
-    response = get(f"{site.url}/@search", visitor, rest=True, **params)
+    response = search(site, visitor, **params)
     codes = found_codes(response)
     assert codes & {record.code for record in site.hidden} == set()
     assert codes >= public
     assert response.json()["items_total"] == len(codes)
     assert leaks(results(response), site.hidden) == []
-    assert found_codes(get(f"{site.url}/@search", ARCHIVIST, rest=True, **params)) >= hidden | public
+    assert found_codes(search(site, ARCHIVIST, **params)) >= hidden | public
 
 
 @pytest.mark.parametrize("code", HIDDEN)
 def test_rest_search_by_code(site, visitor, code):
     for index in ("archival_codes", "archival_code"):
         params = {index: code, "metadata_fields": "archival_code"}
-        response = get(f"{site.url}/@search", visitor, rest=True, **params)
+        response = search(site, visitor, **params)
         assert found_codes(response) == set()
         assert response.json()["items_total"] == 0
         assert leaks(results(response), site.hidden) == []
-        assert code in found_codes(get(f"{site.url}/@search", ARCHIVIST, rest=True, **params))
+        assert code in found_codes(search(site, ARCHIVIST, **params))
     published = {PUBLISHED_DOCUMENT: "archival_codes", PUBLISHED_DOSSIER: "archival_code"}
     for published_code, index in published.items():
         params = {index: published_code, "metadata_fields": "archival_code"}
-        assert found_codes(get(f"{site.url}/@search", visitor, rest=True, **params)) == {published_code}
+        assert found_codes(search(site, visitor, **params)) == {published_code}
 
 
 def test_rest_search_listing_everything(site, visitor):
     published = {record.code for record in site.published}
     hidden = {record.code for record in site.hidden}
     params = {"portal_type": RECORD_TYPES, "metadata_fields": "archival_code", "b_size": 1000}
-    response = get(f"{site.url}/@search", visitor, rest=True, **params)
+    response = search(site, visitor, **params)
     assert found_codes(response) == published
     assert response.json()["items_total"] == len(published)
     assert leaks(results(response), site.hidden) == []
-    full = get(f"{site.url}/@search", visitor, rest=True, fullobjects=1, **params)
-    assert {item["@id"] for item in full.json()["items"]} == {record.url for record in site.published}
+    full = search(site, visitor, fullobjects=1, **params)
+    assert {item["@id"] for item in full.json()["items"]} == {r.url for r in site.published}
     assert leaks(results(full), site.hidden) == []
-    everything = get(f"{site.url}/@search", ARCHIVIST, rest=True, **params)
+    everything = search(site, ARCHIVIST, **params)
     assert found_codes(everything) == published | hidden
     assert everything.json()["items_total"] == len(published | hidden)
 
@@ -391,10 +419,10 @@ def test_classic_search(site, visitor, view, words):
 
 def test_master_files_are_for_staff(site, visitor):
     record = site[PUBLISHED_DOCUMENT]
-    files = assert_ok(get(f"{record.url}/@record-files", visitor, rest=True)).json()["items"]
+    files = assert_ok(record_files(record, visitor)).json()["items"]
     assert [item["role"] for item in files] == ["derivative"]
-    staff_files = assert_ok(get(f"{record.url}/@record-files", ARCHIVIST, rest=True)).json()
-    masters = [item for item in staff_files["items"] if item["role"] == "master"]
+    staff_files = assert_ok(record_files(record, ARCHIVIST)).json()["items"]
+    masters = [item for item in staff_files if item["role"] == "master"]
     assert [item["name"] for item in masters] == [f"{record.doc_id}.png"]
     master = masters[0]
     assert master["name"] not in text_of(get(record.url, visitor))
@@ -417,8 +445,8 @@ def test_master_files_are_for_staff(site, visitor):
 @pytest.mark.parametrize("code", HIDDEN_DOCUMENTS)
 def test_files_of_hidden_records_are_closed(site, visitor, code):
     record = site[code]
-    assert_refused(get(f"{record.url}/@record-files", visitor, rest=True), site.hidden, rest=True)
-    staff = assert_ok(get(f"{record.url}/@record-files", ARCHIVIST, rest=True)).json()["items"]
+    assert_refused(record_files(record, visitor), site.hidden, rest=True)
+    staff = assert_ok(record_files(record, ARCHIVIST)).json()["items"]
     names = [item["name"] for item in staff] or ["scan.png"]
     for name in names:
         response = get(f"{record.url}/@@record-file/{name}", visitor)
@@ -432,7 +460,7 @@ def test_files_of_hidden_records_are_closed(site, visitor, code):
 def test_hidden_records_have_files_to_protect(site):
     """The files the test above protects exist: a master scan and a derived access copy."""
     roles = {
-        code: {item["role"] for item in get(f"{site[code].url}/@record-files", ARCHIVIST, rest=True).json()["items"]}
+        code: {item["role"] for item in record_files(site[code], ARCHIVIST).json()["items"]}
         for code in (CONDITIONAL_DOCUMENT, SECRET_DOCUMENT)
     }
     assert roles == {CONDITIONAL_DOCUMENT: {"master"}, SECRET_DOCUMENT: {"derivative"}}
@@ -446,14 +474,28 @@ HIDDEN_DOSSIERS = [SECRET_DOSSIER, CONDITIONAL_DOSSIER, PROCESSING_DOSSIER]
 PLACES = {
     "site root": (lambda site: site.url, False, [], []),
     "html sitemap": (lambda site: f"{site.url}/@@sitemap", False, [FONDS], []),
-    "@navigation": (lambda site: f"{site.url}/@navigation?expand.navigation.depth=4", True, [], []),
+    "@navigation": (
+        lambda site: f"{site.url}/@navigation?expand.navigation.depth=4", True, [], []
+    ),
+    "@contextnavigation": (
+        lambda site: f"{site[PUBLISHED_DOSSIER].url}/@contextnavigation",
+        True,
+        [PUBLISHED_DOSSIER],
+        [],
+    ),
     "fonds page": (lambda site: site[FONDS].url, False, [PUBLISHED_DOSSIER], HIDDEN_DOSSIERS),
     "fonds REST": (lambda site: site[FONDS].url, True, [PUBLISHED_DOSSIER], HIDDEN_DOSSIERS),
     "dossier page": (
-        lambda site: site[PUBLISHED_DOSSIER].url, False, [PUBLISHED_DOCUMENT], [CONDITIONAL_DOCUMENT]
+        lambda site: site[PUBLISHED_DOSSIER].url,
+        False,
+        [PUBLISHED_DOCUMENT],
+        [CONDITIONAL_DOCUMENT],
     ),
     "dossier REST": (
-        lambda site: site[PUBLISHED_DOSSIER].url, True, [PUBLISHED_DOCUMENT], [CONDITIONAL_DOCUMENT]
+        lambda site: site[PUBLISHED_DOSSIER].url,
+        True,
+        [PUBLISHED_DOCUMENT],
+        [CONDITIONAL_DOCUMENT],
     ),
 }
 
@@ -465,7 +507,8 @@ def test_navigation(site, visitor, place):
     response = assert_ok(get(url, visitor, rest=rest))
     assert leaks(response, site.hidden) == []
     for code in visible:
-        assert site[code].title in text_of(response) and site[code].path in text_of(response)
+        assert site[code].title in text_of(response)
+        assert site[code].path in text_of(response)
     staff = assert_ok(get(url, ARCHIVIST, rest=rest))
     for code in staff_only:
         assert site[code].title in text_of(staff)
@@ -474,17 +517,20 @@ def test_navigation(site, visitor, place):
 def test_dossier_counts_only_what_the_visitor_sees(site, visitor):
     """The contents total of a published dossier does not count the archived document."""
     url = site[PUBLISHED_DOSSIER].url
-    total = re.compile(r'class="vnarchive-children".*?<span>(\d+)</span>', re.S)
+    total = re.compile(r'class="vnarchive-children".*?<span>(\d+)</span>', re.DOTALL)
     assert total.search(assert_ok(get(url, visitor)).text).group(1) == "2"
     assert total.search(assert_ok(get(url, ARCHIVIST)).text).group(1) == "3"
     assert assert_ok(get(url, visitor, rest=True)).json()["items_total"] == 2
     assert assert_ok(get(url, ARCHIVIST, rest=True)).json()["items_total"] == 3
 
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
 def sitemap_urls(response):
     """The <loc> URLs of a gzipped sitemap or sitemap index."""
     root = ElementTree.fromstring(gzip.decompress(assert_ok(response).content))
-    return [loc.text.strip() for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    return [loc.text.strip() for loc in root.iter(f"{{{SITEMAP_NS}}}loc")]
 
 
 def test_sitemap_xml(site, visitor):
@@ -501,14 +547,11 @@ def test_sitemap_xml(site, visitor):
         assert leaks(response, site.hidden) == []
         urls += sitemap_urls(response)
     assert set(urls) & {record.url for record in site.hidden} == set()
-    assert {site[code].url for code in (FONDS, PUBLISHED_DOSSIER, PUBLISHED_DOCUMENT)} <= set(urls)
+    assert {site[code].url for code in (FONDS, PUBLISHED_DOSSIER, PUBLISHED_DOCUMENT)} <= {*urls}
 
 
-FEEDS = ["RSS", "rss.xml", "atom.xml"]
-
-
-@pytest.mark.parametrize("feed", FEEDS)
-@pytest.mark.parametrize(
+# (container, a published record in it, a hidden one staff see there)
+CONTAINERS = pytest.mark.parametrize(
     "container, visible, staff_only",
     [
         (FONDS, PUBLISHED_DOSSIER, SECRET_DOSSIER),
@@ -516,6 +559,25 @@ FEEDS = ["RSS", "rss.xml", "atom.xml"]
     ],
     ids=["fonds", "dossier"],
 )
+LISTING_VIEWS = ["folder_listing", "listing_view", "summary_view", "tabular_view", "full_view"]
+
+
+@pytest.mark.parametrize("view", LISTING_VIEWS)
+@CONTAINERS
+def test_plone_listing_views(site, visitor, view, container, visible, staff_only):
+    """Plone's own folder views, which anyone can ask for by name on a published container."""
+    url = f"{site[container].url}/{view}"
+    response = assert_ok(get(url, visitor))
+    assert leaks(response, site.hidden) == []
+    assert site[visible].title in text_of(response)
+    assert site[staff_only].title in text_of(assert_ok(get(url, ARCHIVIST)))
+
+
+FEEDS = ["RSS", "rss.xml", "atom.xml"]
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+@CONTAINERS
 def test_folder_feeds(site, visitor, feed, container, visible, staff_only):
     url = f"{site[container].url}/{feed}"
     response = assert_ok(get(url, visitor))
@@ -537,9 +599,7 @@ def test_site_feeds(site, visitor, feed):
 # -- 7. The journal --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "code", [PUBLISHED_DOCUMENT, SECRET_DOSSIER, SECRET_DOCUMENT, CONDITIONAL_DOCUMENT, PROCESSING_DOCUMENT]
-)
+@pytest.mark.parametrize("code", [PUBLISHED_DOCUMENT, *HIDDEN])
 def test_journal_is_for_staff(site, visitor, code):
     record = site[code]
     rest = get(f"{record.url}/@journal", visitor, rest=True)
@@ -552,4 +612,5 @@ def test_journal_is_for_staff(site, visitor, code):
     journal = assert_ok(get(f"{record.url}/@journal", ARCHIVIST, rest=True)).json()
     assert journal["items_total"] > 0
     assert journal["items"][0]["action"] == "created"
-    assert_ok(get(f"{record.url}/@@journal", ARCHIVIST))
+    assert journal["items"][0]["code"] == code
+    assert code in text_of(assert_ok(get(f"{record.url}/@@journal", ARCHIVIST)))

@@ -55,7 +55,7 @@ def test_fonds_only_in_site_root(manager):
     allowed = [fti.getId() for fti in fonds.allowedContentTypes()]
     assert allowed == ["Dossier"]
     with pytest.raises(Exception):
-        api.content.create(container=fonds, type="ArchivalDocument", id="x", subject="x")
+        api.content.create(container=fonds, type="ArchivalDocument", id="x", subjectText="x")
 
 
 def test_a_document_is_one_object_with_many_pages(holdings):

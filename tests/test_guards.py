@@ -106,7 +106,7 @@ def test_destruction_removes_files_keeps_metadata_codes_decision_journal(portal,
     assert list(IRecordFiles(record)) == []
     assert IRecordFiles(record).destroyed_files()[0]["name"] == "scan.tif"
     assert record.docCode == code
-    assert record.subject == "Thông báo lịch tiếp công dân"
+    assert record.subjectText == "Thông báo lịch tiếp công dân"
     assert record.destruction["comment"] == "Quyết định hủy số 12/QĐ-LT"
     actions = [entry["action"] for entry in entries(record)]
     assert actions[-2:] == ["files_destroyed", "transition"]

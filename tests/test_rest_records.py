@@ -78,7 +78,7 @@ DOCUMENT = {
     "codeNotation": "QĐ-SNV",
     "issuedDate": "2019-05-15",
     "organName": "Sở Nội vụ tỉnh Quảng Trị",
-    "subject": "Quyết định tặng giấy khen cho các tập thể, cá nhân",
+    "subjectText": "Quyết định tặng giấy khen cho các tập thể, cá nhân",
     "languageCode": ["01"],
     "numberOfPage": 4,
     "maintenance": "04",

@@ -22,7 +22,7 @@ REQUIRED_TO_ARCHIVE = {
         "typeName",
         "issuedDate",
         "organName",
-        "subject",
+        "subjectText",
         "languageCode",
         "maintenance",
         "mode",

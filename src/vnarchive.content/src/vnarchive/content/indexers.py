@@ -19,7 +19,7 @@ DATE_FIELDS = (
     ("recordedDate", None),
 )
 TEXT_FIELDS = (
-    "subject",
+    "subjectText",
     "description",
     "organName",
     "codeNotation",

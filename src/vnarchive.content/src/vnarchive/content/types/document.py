@@ -62,7 +62,7 @@ class IArchivalDocument(model.Schema, IFileRecord):
         max_length=200,
     )
 
-    subject = schema.Text(
+    subjectText = schema.Text(
         title=_("label_subject", default="Trích yếu nội dung"),
         required=True,
         max_length=500,
@@ -108,7 +108,7 @@ class ArchivalDocument(Item):
         """Type, number-and-symbol and abstract, for documents given no title."""
         code = codelists.DOCUMENT_TYPE.get(self.typeName)
         kind = translate(code.label, context=getRequest()) if code else ""
-        subject = " ".join((self.subject or "").split())
+        subject = " ".join((self.subjectText or "").split())
         if kind and subject.lower().startswith(kind.lower()):
             kind = ""  # "Báo cáo 12/BC-UBND: Báo cáo tổng kết…" says it twice
         head = " ".join(

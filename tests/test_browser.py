@@ -1,0 +1,88 @@
+"""Pages in a real browser (Debian Chromium driven by Playwright), as people see them."""
+
+from conftest import DEMO_PASSWORD
+from conftest import PROCESSING_DOCUMENT
+from conftest import PUBLISHED_DOCUMENT
+from conftest import SECRET_DOSSIER
+from conftest import USERS
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+
+import os
+import pytest
+
+
+CHROMIUM = os.environ.get("VNARCHIVE_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("VNARCHIVE_SCREENSHOTS", "/tmp/vnarchive-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # A missing browser fails the run: install Debian's chromium (make system does).
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_anonymous_browses_from_the_fonds_to_a_public_document(page, functional_holdings):
+    fonds = functional_holdings["UBQT"]
+    page.goto(fonds.absolute_url())
+    listing = page.locator(".vnarchive-children").inner_text()
+    assert "000.00.00.H56.2010.01.TH" in listing
+    assert SECRET_DOSSIER not in listing
+    assert "bí mật" not in listing
+    shot(page, "fonds-anonymous")
+    document = functional_holdings[PUBLISHED_DOCUMENT]
+    page.goto(document.absolute_url())
+    assert PUBLISHED_DOCUMENT in page.locator(".vnarchive-code").inner_text()
+    fields = page.locator(".vnarchive-fields").inner_text()
+    assert "Trích yếu nội dung" in fields
+    assert "Báo cáo tổng kết tình hình kinh tế - xã hội năm 2010" in fields
+    assert "Vĩnh viễn" in fields  # the code list label, not the code
+    assert page.locator(".vnarchive-files").count() == 0  # masters are for staff
+    shot(page, "document-anonymous")
+
+
+def test_anonymous_gets_no_secret_page(page, functional_holdings):
+    secret = functional_holdings[SECRET_DOSSIER]
+    page.goto(secret.absolute_url())
+    body = page.content()
+    assert "bảo vệ bí mật nhà nước" not in body
+    assert SECRET_DOSSIER not in body
+
+
+def test_archivist_sees_what_blocks_archiving_and_the_files(page, functional_holdings):
+    site = functional_holdings["UBQT"].absolute_url().rsplit("/", 1)[0]
+    page.goto(site + "/login")
+    page.fill("#__ac_name", USERS["Archivist"])
+    page.fill("#__ac_password", DEMO_PASSWORD)
+    page.click("#buttons-login")
+    page.wait_for_load_state()
+    page.goto(functional_holdings[PROCESSING_DOCUMENT].absolute_url())
+    missing = page.locator(".vnarchive-missing").inner_text()
+    assert "Cần bổ sung trước khi lưu kho" in missing
+    assert "Thời hạn lưu trữ" in missing
+    shot(page, "processing-archivist")
+    page.goto(functional_holdings[PUBLISHED_DOCUMENT].absolute_url())
+    files = page.locator(".vnarchive-files").inner_text()
+    assert "000.00.00.H56.2010.01.TH.1.png" in files
+    assert "SHA-256" in files
+    shot(page, "document-archivist")
