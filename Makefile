@@ -56,13 +56,17 @@ test: install ## Run the whole test suite
 lint: install ## Check style: ruff and zpretty
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
-	find src -name '*.zcml' -o -name '*.pt' | xargs $(BIN)/zpretty --check
+	# Page templates are left out: zpretty writes Vietnamese letters as HTML entities,
+	# which changes the msgid defaults the translations are keyed on.
+	find src -name '*.zcml' | xargs $(BIN)/zpretty -z --check
+	find src -path '*/profiles/*' -name '*.xml' | xargs $(BIN)/zpretty -x --check
 
 .PHONY: format
 format: install ## Format code: ruff and zpretty
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
-	find src -name '*.zcml' -o -name '*.pt' | xargs $(BIN)/zpretty -i
+	find src -name '*.zcml' | xargs $(BIN)/zpretty -z -i
+	find src -path '*/profiles/*' -name '*.xml' | xargs $(BIN)/zpretty -x -i
 
 .PHONY: i18n
 i18n: install ## Re-extract the vnarchive msgids and sync the vi/en/lo catalogs

@@ -1,7 +1,7 @@
 from pathlib import Path
 from plone import api
-from plone.app.testing import setRoles
 from plone.app.testing import login
+from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from pytest_plone import fixtures_factory
@@ -38,7 +38,13 @@ UNDER_REVIEW_DOCUMENT = "000.00.00.H56.2021.07.VP.0000001"
 PROCESSING_DOSSIER = "000.00.00.H56.2024.02.KH"
 PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"
 
-RECORD_TYPES = ["Fonds", "Dossier", "ArchivalDocument", "PhotoRecord", "AudioVisualRecord"]
+RECORD_TYPES = [
+    "Fonds",
+    "Dossier",
+    "ArchivalDocument",
+    "PhotoRecord",
+    "AudioVisualRecord",
+]
 
 # Demo accounts and the roles their groups give.
 USERS = {
@@ -141,7 +147,9 @@ def move_to(portal, obj, state):
     """Take `obj` along the workflow to `state`, each step done by someone allowed to."""
     for transition in PATHS[state]:
         as_user(portal, USERS["ArchiveHead"])
-        api.content.transition(obj=obj, transition=transition, comment=f"test {transition}")
+        api.content.transition(
+            obj=obj, transition=transition, comment=f"test {transition}"
+        )
     login(portal, TEST_USER_NAME)
     return obj
 

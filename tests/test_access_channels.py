@@ -119,16 +119,23 @@ class Site:
 
     @property
     def hidden(self):
-        return [record for record in self.records.values() if record.state != "published"]
+        return [
+            record for record in self.records.values() if record.state != "published"
+        ]
 
     @property
     def published(self):
-        return [record for record in self.records.values() if record.state == "published"]
+        return [
+            record for record in self.records.values() if record.state == "published"
+        ]
 
 
 def _texts(obj):
+    """The abstract and description: long enough to be the record's own words."""
     values = (getattr(obj, name, None) for name in ("subjectText", "description"))
-    return tuple(value for value in values if value and len(value) > 20)
+    return tuple(
+        value for value in values if isinstance(value, str) and len(value) > 20
+    )
 
 
 @pytest.fixture
@@ -171,6 +178,8 @@ def site(functional_portal, functional_holdings):
     transaction.commit()
     site = Site(url=portal.absolute_url(), records=described)
     assert {record.code for record in site.hidden} >= set(HIDDEN)
+    # Abstracts are looked for too.
+    assert all(site[code].texts for code in HIDDEN_DOCUMENTS)
     assert {PUBLISHED_DOCUMENT, PUBLISHED_DOSSIER, FONDS, LAO_DOCUMENT} <= {
         record.code for record in site.published
     }
@@ -227,7 +236,8 @@ def text_of(response):
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     text = data.decode("utf-8", errors="replace")
-    if text.lstrip()[:1] in ("{", "["):  # JSON, whatever the Content-Type says (live search)
+    # JSON, whatever the Content-Type says (live search answers text/plain).
+    if text.lstrip()[:1] in ("{", "["):
         try:
             return json.dumps(json.loads(text), ensure_ascii=False)
         except ValueError:
@@ -263,12 +273,20 @@ def assert_refused(response, records, rest=False):
     refused = response.status_code in (401, 403, 404)
     if not rest:
         refused = refused or is_login_redirect(response) or response.status_code == 200
-    assert refused, (response.status_code, response.url, response.headers.get("Location"))
+    assert refused, (
+        response.status_code,
+        response.url,
+        response.headers.get("Location"),
+    )
     assert leaks(response, records, urls=False) == [], response.url
 
 
 def assert_ok(response):
-    assert response.status_code == 200, (response.status_code, response.url, response.text[:300])
+    assert response.status_code == 200, (
+        response.status_code,
+        response.url,
+        response.text[:300],
+    )
     return response
 
 
@@ -336,7 +354,11 @@ def test_rest_published_record_is_open(site, visitor):
 @pytest.mark.parametrize("words", list(SEARCHES))
 def test_rest_search_by_words(site, visitor, words):
     hidden, public = SEARCHES[words]
-    params = {"SearchableText": words, "metadata_fields": "archival_code", "b_size": 1000}
+    params = {
+        "SearchableText": words,
+        "metadata_fields": "archival_code",
+        "b_size": 1000,
+    }
     response = search(site, visitor, **params)
     codes = found_codes(response)
     assert codes & {record.code for record in site.hidden} == set()
@@ -355,7 +377,10 @@ def test_rest_search_by_code(site, visitor, code):
         assert response.json()["items_total"] == 0
         assert leaks(results(response), site.hidden) == []
         assert code in found_codes(search(site, ARCHIVIST, **params))
-    published = {PUBLISHED_DOCUMENT: "archival_codes", PUBLISHED_DOSSIER: "archival_code"}
+    published = {
+        PUBLISHED_DOCUMENT: "archival_codes",
+        PUBLISHED_DOSSIER: "archival_code",
+    }
     for published_code, index in published.items():
         params = {index: published_code, "metadata_fields": "archival_code"}
         assert found_codes(search(site, visitor, **params)) == {published_code}
@@ -364,13 +389,19 @@ def test_rest_search_by_code(site, visitor, code):
 def test_rest_search_listing_everything(site, visitor):
     published = {record.code for record in site.published}
     hidden = {record.code for record in site.hidden}
-    params = {"portal_type": RECORD_TYPES, "metadata_fields": "archival_code", "b_size": 1000}
+    params = {
+        "portal_type": RECORD_TYPES,
+        "metadata_fields": "archival_code",
+        "b_size": 1000,
+    }
     response = search(site, visitor, **params)
     assert found_codes(response) == published
     assert response.json()["items_total"] == len(published)
     assert leaks(results(response), site.hidden) == []
     full = search(site, visitor, fullobjects=1, **params)
-    assert {item["@id"] for item in full.json()["items"]} == {r.url for r in site.published}
+    assert {item["@id"] for item in full.json()["items"]} == {
+        r.url for r in site.published
+    }
     assert leaks(results(full), site.hidden) == []
     everything = search(site, ARCHIVIST, **params)
     assert found_codes(everything) == published | hidden
@@ -409,7 +440,9 @@ def test_classic_search(site, visitor, view, words):
     assert leaks(response, site.hidden) == []
     for code in public:
         assert site[code].title in text_of(response)
-    staff = text_of(assert_ok(get(f"{site.url}/{view}", ARCHIVIST, SearchableText=words)))
+    staff = text_of(
+        assert_ok(get(f"{site.url}/{view}", ARCHIVIST, SearchableText=words))
+    )
     for code in hidden | public:
         assert site[code].title in staff
 
@@ -460,7 +493,9 @@ def test_files_of_hidden_records_are_closed(site, visitor, code):
 def test_hidden_records_have_files_to_protect(site):
     """The files the test above protects exist: a master scan and a derived access copy."""
     roles = {
-        code: {item["role"] for item in record_files(site[code], ARCHIVIST).json()["items"]}
+        code: {
+            item["role"] for item in record_files(site[code], ARCHIVIST).json()["items"]
+        }
         for code in (CONDITIONAL_DOCUMENT, SECRET_DOCUMENT)
     }
     assert roles == {CONDITIONAL_DOCUMENT: {"master"}, SECRET_DOCUMENT: {"derivative"}}
@@ -475,7 +510,10 @@ PLACES = {
     "site root": (lambda site: site.url, False, [], []),
     "html sitemap": (lambda site: f"{site.url}/@@sitemap", False, [FONDS], []),
     "@navigation": (
-        lambda site: f"{site.url}/@navigation?expand.navigation.depth=4", True, [], []
+        lambda site: f"{site.url}/@navigation?expand.navigation.depth=4",
+        True,
+        [],
+        [],
     ),
     "@contextnavigation": (
         lambda site: f"{site[PUBLISHED_DOSSIER].url}/@contextnavigation",
@@ -483,8 +521,18 @@ PLACES = {
         [PUBLISHED_DOSSIER],
         [],
     ),
-    "fonds page": (lambda site: site[FONDS].url, False, [PUBLISHED_DOSSIER], HIDDEN_DOSSIERS),
-    "fonds REST": (lambda site: site[FONDS].url, True, [PUBLISHED_DOSSIER], HIDDEN_DOSSIERS),
+    "fonds page": (
+        lambda site: site[FONDS].url,
+        False,
+        [PUBLISHED_DOSSIER],
+        HIDDEN_DOSSIERS,
+    ),
+    "fonds REST": (
+        lambda site: site[FONDS].url,
+        True,
+        [PUBLISHED_DOSSIER],
+        HIDDEN_DOSSIERS,
+    ),
     "dossier page": (
         lambda site: site[PUBLISHED_DOSSIER].url,
         False,
@@ -547,19 +595,27 @@ def test_sitemap_xml(site, visitor):
         assert leaks(response, site.hidden) == []
         urls += sitemap_urls(response)
     assert set(urls) & {record.url for record in site.hidden} == set()
-    assert {site[code].url for code in (FONDS, PUBLISHED_DOSSIER, PUBLISHED_DOCUMENT)} <= {*urls}
+    assert {
+        site[code].url for code in (FONDS, PUBLISHED_DOSSIER, PUBLISHED_DOCUMENT)
+    } <= {*urls}
 
 
 # (container, a published record in it, a hidden one staff see there)
 CONTAINERS = pytest.mark.parametrize(
-    "container, visible, staff_only",
+    ("container", "visible", "staff_only"),
     [
         (FONDS, PUBLISHED_DOSSIER, SECRET_DOSSIER),
         (PUBLISHED_DOSSIER, PUBLISHED_DOCUMENT, CONDITIONAL_DOCUMENT),
     ],
     ids=["fonds", "dossier"],
 )
-LISTING_VIEWS = ["folder_listing", "listing_view", "summary_view", "tabular_view", "full_view"]
+LISTING_VIEWS = [
+    "folder_listing",
+    "listing_view",
+    "summary_view",
+    "tabular_view",
+    "full_view",
+]
 
 
 @pytest.mark.parametrize("view", LISTING_VIEWS)

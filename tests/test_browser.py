@@ -31,7 +31,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 1280, "height": 1000}
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -42,7 +44,9 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_anonymous_browses_from_the_fonds_to_a_public_document(page, functional_holdings):
+def test_anonymous_browses_from_the_fonds_to_a_public_document(
+    page, functional_holdings
+):
     fonds = functional_holdings["UBQT"]
     page.goto(fonds.absolute_url())
     listing = page.locator(".vnarchive-children").inner_text()
@@ -59,6 +63,16 @@ def test_anonymous_browses_from_the_fonds_to_a_public_document(page, functional_
     assert "Vĩnh viễn" in fields  # the code list label, not the code
     assert page.locator(".vnarchive-files").count() == 0  # masters are for staff
     shot(page, "document-anonymous")
+
+
+def test_front_page_lists_the_public_fonds(page, functional_holdings):
+    site = functional_holdings["UBQT"].absolute_url().rsplit("/", 1)[0]
+    page.goto(site)
+    fonds = page.locator(".vnarchive-fonds").inner_text()
+    assert "UBQT" in fonds and "Ủy ban nhân dân tỉnh Quảng Trị" in fonds
+    assert "1977–2024" in fonds
+    assert page.locator("#portal-globalnav").inner_text().count("Ủy ban nhân dân tỉnh") == 1
+    shot(page, "home-anonymous")
 
 
 def test_anonymous_gets_no_secret_page(page, functional_holdings):

@@ -1,16 +1,17 @@
 """Codes stay unique and frozen however a record is moved, renamed, copied or deleted."""
 
+from conftest import as_user
 from conftest import PROCESSING_DOCUMENT
 from conftest import PROCESSING_DOSSIER
 from conftest import PUBLISHED_DOCUMENT
 from conftest import USERS
-from conftest import as_user
 from plone import api
+from plone.uuid.interfaces import IUUID
+from vnarchive.content.coding import code_holder
 from vnarchive.content.coding import CodeInUse
 from vnarchive.content.coding import CodesFrozen
-from vnarchive.content.coding import code_holder
 from vnarchive.content.coding import update_dossier_codes
-from plone.uuid.interfaces import IUUID
+from zExceptions import Unauthorized
 
 import pytest
 import transaction
@@ -37,7 +38,7 @@ def test_frozen_record_cannot_be_moved(portal, holdings):
     target = holdings[PROCESSING_DOSSIER]
     transaction.savepoint(optimistic=True)
     as_user(portal, USERS["ArchiveHead"])
-    with pytest.raises(Exception):  # noqa: B017 - refused by permissions already
+    with pytest.raises(Unauthorized, match="Delete not allowed"):  # the permissions refuse first
         api.content.move(source=record, target=target)
     # and by the code rule, whatever path a move takes
     with pytest.raises(CodesFrozen):
@@ -50,7 +51,10 @@ def test_processing_record_moves_and_gets_new_codes(portal, holdings):
     target = holdings["000.00.00.H56.2015.12.TCCB"]
     transaction.savepoint(optimistic=True)
     as_user(portal, USERS["ArchiveHead"])
-    moved = api.content.move(source=record, target=target)
+    uid = IUUID(record)
+    api.content.move(source=record, target=target)
+    moved = api.content.get(UID=uid)
+    assert moved.aq_parent == target
     assert moved.docId == "000.00.00.H56.2015.12.TCCB.2"
     assert code_holder(old_code) is None
 
@@ -59,7 +63,9 @@ def test_copy_gets_its_own_ordinal(portal, holdings):
     record = holdings[PROCESSING_DOCUMENT]
     transaction.savepoint(optimistic=True)
     as_user(portal, USERS["Archivist"])
-    copy = api.content.copy(source=record, target=holdings[PROCESSING_DOSSIER], safe_id=True)
+    copy = api.content.copy(
+        source=record, target=holdings[PROCESSING_DOSSIER], safe_id=True
+    )
     assert copy.docOrdinal == 2
     assert copy.docId == "000.00.00.H56.2024.02.KH.2"
     assert record.docId == "000.00.00.H56.2024.02.KH.1"
@@ -87,7 +93,11 @@ def test_codes_are_unique_across_the_site_not_only_the_folder(portal, holdings):
     as_user(portal, USERS["Archivist"])
     # 2010 . "01.TH.1" gives 000.00.00.H56.2010.01.TH.1: the id of a document.
     with pytest.raises(Exception, match="đã được dùng"):
-        create_record(fonds, "Dossier", {"title": "Trùng", "fileYear": 2010, "fileNumber": "01.TH.1"})
+        create_record(
+            fonds,
+            "Dossier",
+            {"title": "Trùng", "fileYear": 2010, "fileNumber": "01.TH.1"},
+        )
 
 
 def test_uniqueness_is_enforced_by_the_database(tmp_path):
@@ -99,7 +109,10 @@ def test_uniqueness_is_enforced_by_the_database(tmp_path):
 
     db = DB(FileStorage(str(tmp_path / "Data.fs")))
     try:
-        first_tm, second_tm = transaction.TransactionManager(), transaction.TransactionManager()
+        first_tm, second_tm = (
+            transaction.TransactionManager(),
+            transaction.TransactionManager(),
+        )
         first, second = db.open(first_tm), db.open(second_tm)
         first.root()["codes"] = OOBTree()
         first_tm.commit()

@@ -21,7 +21,9 @@ def fonds_url(holdings):
     return holdings["UBQT"].absolute_url()
 
 
-def test_add_dossier_with_bad_number_shows_the_message_at_the_field(browser, functional_holdings):
+def test_add_dossier_with_bad_number_shows_the_message_at_the_field(
+    browser, functional_holdings
+):
     fonds = functional_holdings["UBQT"]
     before = len(fonds.objectIds())
     browser.open(fonds.absolute_url() + "/++add++Dossier")
@@ -76,7 +78,9 @@ def test_frozen_codes_are_read_only_in_the_edit_form(browser, functional_holding
     with pytest.raises(LookupError):
         browser.getControl(name="form.widgets.fileNumber")
     assert "12.TCCB" in browser.contents
-    browser.getControl(name="form.widgets.title").value = "Hồ sơ bổ nhiệm cán bộ năm 2015 (sửa)"
+    browser.getControl(
+        name="form.widgets.title"
+    ).value = "Hồ sơ bổ nhiệm cán bộ năm 2015 (sửa)"
     browser.getControl(name="form.buttons.save").click()
     transaction.begin()
     assert dossier.title.endswith("(sửa)")

@@ -1,19 +1,24 @@
 """Workflow rules that hold in code, whatever the client."""
 
-from conftest import USERS
 from conftest import as_user
+from conftest import USERS
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import TEST_USER_NAME
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.journal import entries
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
 
 
 def transitions(record):
-    return [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
+    return [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)
+    ]
 
 
 def test_incomplete_record_cannot_leave_processing(portal, make_document):
@@ -61,9 +66,6 @@ def test_published_record_cannot_become_secret(portal, make_document):
     as_user(portal, USERS["Archivist"])
     record.mode = "03"
     with pytest.raises(ArchivalValidationError):
-        from zope.event import notify
-        from zope.lifecycleevent import ObjectModifiedEvent
-
         notify(ObjectModifiedEvent(record))
 
 
@@ -93,7 +95,9 @@ def test_dossier_is_destroyed_only_after_its_records(holdings, portal):
     assert "destroy" in transitions(dossier)
 
 
-def test_destruction_removes_files_keeps_metadata_codes_decision_journal(portal, make_document):
+def test_destruction_removes_files_keeps_metadata_codes_decision_journal(
+    portal, make_document
+):
     from vnarchive.policy.files import add_master_file
 
     record = make_document("review_destruction")
@@ -101,7 +105,9 @@ def test_destruction_removes_files_keeps_metadata_codes_decision_journal(portal,
     add_master_file(record, "scan.tif", b"II*\x00 page", "image/tiff")
     code = record.docCode
     as_user(portal, USERS["ArchiveHead"])
-    api.content.transition(obj=record, transition="destroy", comment="Quyết định hủy số 12/QĐ-LT")
+    api.content.transition(
+        obj=record, transition="destroy", comment="Quyết định hủy số 12/QĐ-LT"
+    )
     login(portal, TEST_USER_NAME)
     assert list(IRecordFiles(record)) == []
     assert IRecordFiles(record).destroyed_files()[0]["name"] == "scan.tif"

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import ast
 import gettext
+import pytest
 import re
 import shutil
 import subprocess
 import sys
-
-import pytest
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +56,9 @@ def parse_po(path):
     def finish():
         nonlocal entry, field
         if entry.msgid is not None:
-            assert entry.msgid not in entries, f"duplicate msgid {entry.msgid!r} in {path}"
+            assert entry.msgid not in entries, (
+                f"duplicate msgid {entry.msgid!r} in {path}"
+            )
             entries[entry.msgid] = entry
         entry = Entry()
         field = None
@@ -125,7 +126,9 @@ def test_headers(catalog):
     lang, path, _entries, headers = catalog
     assert headers.get("Language") == lang, path
     assert headers.get("Language-Code") == lang, path
-    assert "charset=utf-8" in headers.get("Content-Type", "").lower().replace(" ", ""), path
+    assert "charset=utf-8" in headers.get("Content-Type", "").lower().replace(
+        " ", ""
+    ), path
     assert headers.get("Plural-Forms", "").startswith("nplurals="), path
     assert headers.get("Domain") == "vnarchive", path
 
@@ -133,7 +136,9 @@ def test_headers(catalog):
 def test_every_msgid_translated(pot, catalog):
     lang, path, entries, _headers = catalog
     missing = sorted(msgid for msgid in pot if msgid not in entries)
-    assert not missing, f"{path}: {len(missing)} msgids missing (run scripts/i18n.sh): {missing}"
+    assert not missing, (
+        f"{path}: {len(missing)} msgids missing (run scripts/i18n.sh): {missing}"
+    )
     empty = sorted(msgid for msgid in pot if not entries[msgid].msgstr.strip())
     assert not empty, f"{path}: {len(empty)} msgids without translation: {empty}"
     fuzzy = sorted(msgid for msgid, entry in entries.items() if "fuzzy" in entry.flags)
@@ -143,7 +148,9 @@ def test_every_msgid_translated(pot, catalog):
 def test_no_obsolete_msgids(pot, catalog):
     _lang, path, entries, _headers = catalog
     obsolete = sorted(msgid for msgid in entries if msgid not in pot)
-    assert not obsolete, f"{path}: msgids no longer in the .pot (run scripts/i18n.sh): {obsolete}"
+    assert not obsolete, (
+        f"{path}: msgids no longer in the .pot (run scripts/i18n.sh): {obsolete}"
+    )
 
 
 def test_placeholders_kept(pot, catalog):
@@ -169,13 +176,17 @@ def test_vietnamese_is_the_default(pot):
         and msgid in entries
         and entries[msgid].msgstr != source.default
     )
-    assert not stale, f"vi msgstr differs from the code's default (msgid, msgstr, default): {stale}"
+    assert not stale, (
+        f"vi msgstr differs from the code's default (msgid, msgstr, default): {stale}"
+    )
 
 
 def test_lao_is_in_lao_script(pot):
     entries, _headers = parse_po(LOCALES / "lo" / "LC_MESSAGES" / "vnarchive.po")
     not_lao = sorted(
-        msgid for msgid in pot if msgid in entries and not LAO.search(entries[msgid].msgstr)
+        msgid
+        for msgid in pot
+        if msgid in entries and not LAO.search(entries[msgid].msgstr)
     )
     assert not not_lao, f"lo msgstrs without Lao script: {not_lao}"
 
@@ -205,12 +216,26 @@ def test_pot_is_up_to_date(pot, tmp_path):
         i18ndude = Path(found)
     fresh = tmp_path / "vnarchive.pot"
     subprocess.run(
-        [str(i18ndude), "rebuild-pot", "--pot", str(fresh), "--create", "vnarchive", str(ROOT / "src")],
+        [
+            str(i18ndude),
+            "rebuild-pot",
+            "--pot",
+            str(fresh),
+            "--create",
+            "vnarchive",
+            str(ROOT / "src"),
+        ],
         check=True,
         capture_output=True,
     )
     entries, _headers = parse_po(fresh)
-    assert sorted(set(entries) - set(pot)) == [], "new msgids: run scripts/i18n.sh and translate"
-    assert sorted(set(pot) - set(entries)) == [], "msgids gone from the code: run scripts/i18n.sh"
+    assert sorted(set(entries) - set(pot)) == [], (
+        "new msgids: run scripts/i18n.sh and translate"
+    )
+    assert sorted(set(pot) - set(entries)) == [], (
+        "msgids gone from the code: run scripts/i18n.sh"
+    )
     changed = sorted(m for m in entries if entries[m].default != pot[m].default)
-    assert not changed, f"defaults changed in the code: run scripts/i18n.sh and update vi: {changed}"
+    assert not changed, (
+        f"defaults changed in the code: run scripts/i18n.sh and update vi: {changed}"
+    )

@@ -22,10 +22,19 @@ class TestUninstall:
 
     def test_types_removed(self, portal):
         types = api.portal.get_tool("portal_types").objectIds()
-        assert not {"Fonds", "Dossier", "ArchivalDocument", "PhotoRecord", "AudioVisualRecord"} & set(types)
+        assert not {
+            "Fonds",
+            "Dossier",
+            "ArchivalDocument",
+            "PhotoRecord",
+            "AudioVisualRecord",
+        } & set(types)
 
     def test_workflow_removed(self, portal):
-        assert "vnarchive_record_workflow" not in api.portal.get_tool("portal_workflow").objectIds()
+        assert (
+            "vnarchive_record_workflow"
+            not in api.portal.get_tool("portal_workflow").objectIds()
+        )
 
     def test_indexes_removed(self, portal):
         assert "archival_code" not in api.portal.get_tool("portal_catalog").indexes()
@@ -35,3 +44,13 @@ def test_reinstall(installer):
     installer.uninstall_product("vnarchive.policy")
     installer.install_product("vnarchive.policy")
     assert installer.is_product_installed("vnarchive.policy") is True
+
+
+def test_front_page_is_the_archive_home(portal):
+    assert portal.getLayout() == "archive-home"
+
+
+def test_uninstall_gives_the_site_its_own_front_page(portal, installer):
+    installer.uninstall_product("vnarchive.policy")
+    assert portal.getLayout() != "archive-home"
+    assert portal.unrestrictedTraverse(portal.getLayout()) is not None

@@ -57,12 +57,21 @@ def test_start_serves_the_site_over_zeo_and_keeps_data_across_restarts(instance)
     json = {"Accept": "application/json"}
     home = requests.get(site, timeout=60)
     assert home.status_code == 200
-    found = requests.get(f"{site}/@search", params={"portal_type": "Fonds"}, headers=json, timeout=60)
-    assert found.json()["items_total"] == 1  # the published demo fonds, seen by Anonymous
+    found = requests.get(
+        f"{site}/@search", params={"portal_type": "Fonds"}, headers=json, timeout=60
+    )
+    assert (
+        found.json()["items_total"] == 1
+    )  # the published demo fonds, seen by Anonymous
     fonds = found.json()["items"][0]["@id"]
     created = requests.post(
         fonds,
-        json={"@type": "Dossier", "title": "Hồ sơ sau khởi động", "fileYear": 2023, "fileNumber": "09.NV"},
+        json={
+            "@type": "Dossier",
+            "title": "Hồ sơ sau khởi động",
+            "fileYear": 2023,
+            "fileNumber": "09.NV",
+        },
         headers=json,
         auth=admin,
         timeout=60,
@@ -70,7 +79,8 @@ def test_start_serves_the_site_over_zeo_and_keeps_data_across_restarts(instance)
     assert created.status_code == 201, created.text
 
     stopped = ctl("stop")
-    assert "stopped client1" in stopped.stdout and "stopped zeoserver" in stopped.stdout
+    assert "stopped client1" in stopped.stdout
+    assert "stopped zeoserver" in stopped.stdout
     restarted = ctl("start")
     assert restarted.returncode == 0, restarted.stdout + restarted.stderr
     assert "exists; its data is kept" in restarted.stdout
@@ -78,6 +88,12 @@ def test_start_serves_the_site_over_zeo_and_keeps_data_across_restarts(instance)
     assert again.status_code == 200
     assert again.json()["fileCode"] == "000.00.00.H56.2023.09.NV"
     dossiers = requests.get(
-        f"{site}/@search", params={"portal_type": "Dossier"}, headers=json, auth=admin, timeout=60
+        f"{site}/@search",
+        params={"portal_type": "Dossier"},
+        headers=json,
+        auth=admin,
+        timeout=60,
     )
-    assert dossiers.json()["items_total"] == 7  # six demo dossiers, not loaded twice, and ours
+    assert (
+        dossiers.json()["items_total"] == 7
+    )  # six demo dossiers, not loaded twice, and ours

@@ -1,10 +1,11 @@
 """The append-only journal of every record."""
 
+from AccessControl import getSecurityManager
+from conftest import as_user
 from conftest import PROCESSING_DOCUMENT
 from conftest import PUBLISHED_DOCUMENT
 from conftest import SECRET_DOCUMENT
 from conftest import USERS
-from conftest import as_user
 from plone import api
 from plone.app.testing import logout
 from plone.uuid.interfaces import IUUID
@@ -13,8 +14,6 @@ from vnarchive.policy.journal import entries
 from zope.event import notify
 from zope.lifecycleevent import Attributes
 from zope.lifecycleevent import ObjectModifiedEvent
-
-from AccessControl import getSecurityManager
 
 import pytest
 
@@ -83,7 +82,8 @@ def test_journal_cannot_be_changed_through_what_it_returns(holdings):
     copy.clear()
     assert entries(record)[0]["action"] == "created"
     journal = journal_for(api.portal.get(), IUUID(record))
-    assert not hasattr(journal, "remove") and not hasattr(journal, "__delitem__")
+    assert not hasattr(journal, "remove")
+    assert not hasattr(journal, "__delitem__")
 
 
 def test_journal_survives_deletion_of_a_draft(portal, holdings):
@@ -96,11 +96,24 @@ def test_journal_survives_deletion_of_a_draft(portal, holdings):
     assert log[-1]["action"] == "deleted"
 
 
-@pytest.mark.parametrize("role,allowed", [("Archivist", True), ("ArchiveHead", True), ("Appraiser", True), ("Curator", False), ("ArchiveReader", False), ("Anonymous", False)])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("Archivist", True),
+        ("ArchiveHead", True),
+        ("Appraiser", True),
+        ("Curator", False),
+        ("ArchiveReader", False),
+        ("Anonymous", False),
+    ],
+)
 def test_who_reads_the_journal(portal, holdings, role, allowed):
     record = holdings[PUBLISHED_DOCUMENT]
     if role == "Anonymous":
         logout()
     else:
         as_user(portal, USERS[role])
-    assert bool(getSecurityManager().checkPermission("vnarchive: View journal", record)) is allowed
+    assert (
+        bool(getSecurityManager().checkPermission("vnarchive: View journal", record))
+        is allowed
+    )

@@ -17,7 +17,9 @@ class Client:
     def _send(self, method, path, **kwargs):
         url = path if path.startswith("http") else f"{self.base}/{path}".rstrip("/")
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        return requests.request(method, url, auth=self.auth, headers=headers, timeout=60, **kwargs)
+        return requests.request(
+            method, url, auth=self.auth, headers=headers, timeout=60, **kwargs
+        )
 
     def get(self, path, **kwargs):
         return self._send("GET", path, **kwargs)
@@ -122,7 +124,10 @@ def test_create_and_read_every_type(admin):
     dossier = admin.post(fonds.json()["@id"], DOSSIER)
     assert dossier.status_code == 201, dossier.text
     assert dossier.json()["fileCode"] == "000.00.11.H56.2019.10.TĐKT"
-    created = [admin.post(dossier.json()["@id"], data) for data in (DOCUMENT, PHOTO, AUDIOVISUAL)]
+    created = [
+        admin.post(dossier.json()["@id"], data)
+        for data in (DOCUMENT, PHOTO, AUDIOVISUAL)
+    ]
     assert [response.status_code for response in created] == [201, 201, 201]
     document, photo, audiovisual = (response.json() for response in created)
     assert document["docOrdinal"] == 1
@@ -135,7 +140,10 @@ def test_create_and_read_every_type(admin):
     assert token(read["maintenance"]) == "04"
     assert [token(value) for value in read["languageCode"]] == ["01"]
     assert read["issuedDate"] == "15/05/2019"  # ISO input, national form stored
-    assert read["title"] == "123/QĐ-SNV: Quyết định tặng giấy khen cho các tập thể, cá nhân"
+    assert (
+        read["title"]
+        == "123/QĐ-SNV: Quyết định tặng giấy khen cho các tập thể, cá nhân"
+    )
     assert read["review_state"] == "processing"
 
 
@@ -181,7 +189,7 @@ def test_codes_are_frozen_after_processing(admin, archivist, functional_holdings
 
 
 @pytest.mark.parametrize(
-    "changes,field,message",
+    ("changes", "field", "message"),
     [
         ({"fileNumber": "01 TH"}, "fileNumber", "Số và ký hiệu hồ sơ"),
         ({"fileYear": 3000}, "fileYear", "không hợp lệ"),

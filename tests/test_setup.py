@@ -16,18 +16,23 @@ class TestSetupInstall:
         assert IVnarchivePolicyLayer in browser_layers
 
     @pytest.mark.parametrize(
-        "type_id", ["Fonds", "Dossier", "ArchivalDocument", "PhotoRecord", "AudioVisualRecord"]
+        "type_id",
+        ["Fonds", "Dossier", "ArchivalDocument", "PhotoRecord", "AudioVisualRecord"],
     )
     def test_types_use_record_workflow(self, portal, type_id):
         wf = api.portal.get_tool("portal_workflow")
         assert wf.getChainForPortalType(type_id) == ("vnarchive_record_workflow",)
 
     def test_languages(self, portal):
-        assert api.portal.get_registry_record("plone.available_languages") == ["vi", "en", "lo"]
+        assert api.portal.get_registry_record("plone.available_languages") == [
+            "vi",
+            "en",
+            "lo",
+        ]
         assert api.portal.get_registry_record("plone.default_language") == "vi"
 
     @pytest.mark.parametrize(
-        "group_id,role",
+        ("group_id", "role"),
         [
             ("archivists", "Archivist"),
             ("appraisal-council", "Appraiser"),

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "name,values",
+    ("name", "values"),
     [
         ("retention", ["01", "02", "03", "04", "05", "06", "07"]),
         ("access_mode", ["01", "02", "03"]),
@@ -38,4 +38,6 @@ def test_labels_are_vietnamese_by_default(portal, get_vocabulary):
     from zope.i18n import translate
 
     vocabulary = get_vocabulary("vnarchive.vocabularies.retention", portal)
-    assert translate(vocabulary.getTerm("01").title, target_language="vi") == "Vĩnh viễn"
+    assert (
+        translate(vocabulary.getTerm("01").title, target_language="vi") == "Vĩnh viễn"
+    )

@@ -22,11 +22,15 @@ SPEC = (
 
 
 def _table(heading):
-    section = SPEC.read_text(encoding="utf-8").split(f"## {heading}", 1)[1].split("\n## ")[0]
+    section = (
+        SPEC.read_text(encoding="utf-8").split(f"## {heading}", 1)[1].split("\n## ")[0]
+    )
     lines = section.splitlines()
     rows = [line for line in lines if line.startswith("|")]
     header = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    return header, [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+    return header, [
+        [cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]
+    ]
 
 
 def permission_cells():
@@ -39,7 +43,15 @@ def permission_cells():
 
 def transition_cells():
     _header, rows = _table("Transitions")
-    roles = ["Anonymous", "ArchiveReader", "Curator", "Archivist", "Appraiser", "ArchiveHead", "Manager"]
+    roles = [
+        "Anonymous",
+        "ArchiveReader",
+        "Curator",
+        "Archivist",
+        "Appraiser",
+        "ArchiveHead",
+        "Manager",
+    ]
     for transition, from_state, _to, who, _condition in rows:
         allowed = {name.strip() for name in who.split(",")}
         for role in roles:
@@ -61,7 +73,14 @@ CELLS = list(permission_cells())
 
 def test_specification_covers_every_state_and_role():
     states = {state for state, *_ in CELLS}
-    assert states == {"processing", "archived", "published", "review_destruction", "destroyed", "transferred"}
+    assert states == {
+        "processing",
+        "archived",
+        "published",
+        "review_destruction",
+        "destroyed",
+        "transferred",
+    }
     assert len(CELLS) == 6 * 5 * 7
 
 
@@ -92,9 +111,14 @@ CONDITIONS = {
 }
 
 
-@pytest.mark.parametrize("transition,from_state,role,expected", list(transition_cells()))
+@pytest.mark.parametrize(
+    ("transition", "from_state", "role", "expected"), list(transition_cells())
+)
 def test_who_may_fire(portal, make_document, transition, from_state, role, expected):
     record = make_document(from_state, **CONDITIONS[transition])
     become(portal, role)
-    available = [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
+    available = [
+        t["id"]
+        for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)
+    ]
     assert (transition in available) is expected

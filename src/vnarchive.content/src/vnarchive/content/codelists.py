@@ -118,7 +118,9 @@ LANGUAGE = CodeList(
         Code("07", _("language_07", default="Việt - Nga"), {"tesseract": "vie+rus"}),
         Code("08", _("language_08", default="Việt - Pháp"), {"tesseract": "vie+fra"}),
         Code("09", _("language_09", default="Hán Nôm"), {}),
-        Code("10", _("language_10", default="Việt - Trung"), {"tesseract": "vie+chi_sim"}),
+        Code(
+            "10", _("language_10", default="Việt - Trung"), {"tesseract": "vie+chi_sim"}
+        ),
         Code("11", _("language_11", default="Khác"), {}),
         Code(
             "lo",

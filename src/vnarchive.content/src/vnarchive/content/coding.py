@@ -13,10 +13,10 @@ from BTrees.OOBTree import OOBTree
 from plone.uuid.interfaces import IUUID
 from vnarchive.content import _
 from vnarchive.content import identifiers
+from vnarchive.content.behaviors.record_codes import IRecordCodes as IHasRecordCodes
 from vnarchive.content.identifiers import InvalidCode
 from vnarchive.content.types.dossier import IDossier
 from vnarchive.content.types.fonds import IFonds
-from vnarchive.content.behaviors.record_codes import IRecordCodes as IHasRecordCodes
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import getSite
 

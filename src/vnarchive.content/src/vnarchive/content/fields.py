@@ -7,8 +7,8 @@ cleaning (trim, NFC, upper case) and the national checks happen once, here.
 from vnarchive.content.dates import normalize_partial_date
 from vnarchive.content.dates import parse_partial_date
 from zope import schema
-from zope.schema.interfaces import IFromUnicode
 from zope.interface import implementer
+from zope.schema.interfaces import IFromUnicode
 
 import unicodedata
 

@@ -8,16 +8,16 @@ archive of millions of pages does not become millions of content objects.
 from BTrees.IOBTree import IOBTree
 from BTrees.OOBTree import OOBTree
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent import Persistent
 from vnarchive.content import _
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.interfaces import IFileRecord
+from ZODB.blob import Blob
 from zope.annotation.interfaces import IAnnotations
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
-from ZODB.blob import Blob
 
 import hashlib
 import io
@@ -40,7 +40,7 @@ class IRecordFiles(Interface):
 
 
 def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class StoredFile(Persistent):
@@ -258,5 +258,3 @@ def guess_type(name):
     import mimetypes
 
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-

@@ -10,7 +10,14 @@ from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.content.interfaces import IFileRecord
 
 
-CODE_FIELDS = ("fondsCode", "agencyCode", "fileCode", "paperFileCode", "docId", "docCode")
+CODE_FIELDS = (
+    "fondsCode",
+    "agencyCode",
+    "fileCode",
+    "paperFileCode",
+    "docId",
+    "docCode",
+)
 # (start, end) field pairs, in the order a record type uses them.
 DATE_FIELDS = (
     ("startDate", "endDate"),

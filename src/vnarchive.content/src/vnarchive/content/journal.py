@@ -8,7 +8,7 @@ it survives the destruction of the record's files and even the deletion of a dra
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from datetime import datetime
-from datetime import timezone
+from datetime import UTC
 from persistent import Persistent
 from zope.annotation.interfaces import IAnnotations
 
@@ -34,11 +34,13 @@ class RecordJournal(Persistent):
         number = (self._entries.maxKey() + 1) if len(self._entries) else 1
         entry = {
             "number": number,
-            "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "actor": actor,
             "action": action,
         }
-        entry.update({key: value for key, value in details.items() if value is not None})
+        entry.update(
+            {key: value for key, value in details.items() if value is not None}
+        )
         self._entries[number] = entry
         return dict(entry)
 

@@ -40,4 +40,3 @@ document_type = CodeListVocabulary(codelists.DOCUMENT_TYPE)
 photo_kind = CodeListVocabulary(codelists.PHOTO_KIND)
 photo_colour = CodeListVocabulary(codelists.PHOTO_COLOUR)
 av_kind = CodeListVocabulary(codelists.AV_KIND)
-

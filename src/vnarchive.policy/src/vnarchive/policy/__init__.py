@@ -10,5 +10,9 @@ _ = MessageFactory("vnarchive")
 
 # Workflow guard expressions call these (restricted Python needs them declared public).
 ModuleSecurityInfo("vnarchive.policy.workflow.guards").declarePublic(
-    "may_archive", "may_publish", "may_propose_destruction", "may_destroy", "may_transfer"
+    "may_archive",
+    "may_publish",
+    "may_propose_destruction",
+    "may_destroy",
+    "may_transfer",
 )

@@ -14,7 +14,10 @@ GROUPS = {
         _("group_appraisal_council", default="Hội đồng xác định giá trị tài liệu"),
         ["Appraiser"],
     ),
-    "archive-heads": (_("group_archive_heads", default="Lãnh đạo lưu trữ"), ["ArchiveHead"]),
+    "archive-heads": (
+        _("group_archive_heads", default="Lãnh đạo lưu trữ"),
+        ["ArchiveHead"],
+    ),
     "curators": (_("group_curators", default="Biên tập triển lãm"), ["Curator"]),
     "readers": (_("group_readers", default="Độc giả"), ["ArchiveReader"]),
 }
@@ -27,6 +30,8 @@ class HiddenProfiles:
 
 
 def post_install(context):
+    site = api.portal.get()
+    site.setLayout("archive-home")
     for group_id, (title, roles) in GROUPS.items():
         group = api.group.get(groupname=group_id)
         if group is None:
@@ -34,3 +39,10 @@ def post_install(context):
                 groupname=group_id, title=translate(title, target_language="vi")
             )
         api.group.grant_roles(group=group, roles=roles)
+
+
+def uninstall(context):
+    """Give the site back its own front page: ours goes with the add-on."""
+    site = api.portal.get()
+    if site.getLayout() == "archive-home":
+        site.setLayout(site.getDefaultLayout())

@@ -52,7 +52,9 @@ class ILifecycle(model.Schema):
 
     riskRecovery = schema.Bool(
         title=_("label_risk_recovery", default="Chế độ dự phòng"),
-        description=_("help_risk_recovery", default="Đã lập bản sao dự phòng hay chưa."),
+        description=_(
+            "help_risk_recovery", default="Đã lập bản sao dự phòng hay chưa."
+        ),
         required=False,
         default=False,
     )

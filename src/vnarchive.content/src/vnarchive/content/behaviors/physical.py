@@ -23,7 +23,9 @@ class IPhysicalDescription(model.Schema):
 
     numberOfPaper = schema.Int(
         title=_("label_number_of_paper", default="Số lượng tờ"),
-        description=_("help_number_of_paper", default="Chỉ với tài liệu giấy được số hóa."),
+        description=_(
+            "help_number_of_paper", default="Chỉ với tài liệu giấy được số hóa."
+        ),
         required=False,
         min=0,
     )

@@ -87,4 +87,4 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
 @implementer(IAudioVisualRecord)
 class AudioVisualRecord(Item):
     def name_source(self):
-        return self.title
+        return None  # named by ordinal: see naming.DossierNameChooser

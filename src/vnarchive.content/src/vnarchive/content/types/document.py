@@ -11,9 +11,9 @@ from vnarchive.content.identifiers import check_code_notation
 from vnarchive.content.identifiers import check_code_number
 from vnarchive.content.interfaces import IFileRecord
 from zope import schema
-from zope.interface import implementer
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+from zope.interface import implementer
 
 
 class IArchivalDocument(model.Schema, IFileRecord):
@@ -127,4 +127,4 @@ class ArchivalDocument(Item):
         return self.title or self.composed_title()
 
     def name_source(self):
-        return self.Title()
+        return None  # named by ordinal: see naming.DossierNameChooser

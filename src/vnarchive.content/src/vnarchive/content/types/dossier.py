@@ -75,9 +75,7 @@ class IDossier(model.Schema, IArchivalRecord):
 
     description = schema.Text(
         title=_("label_dossier_notes", default="Ghi chú"),
-        description=_(
-            "help_dossier_notes", default="Ghi cả tên người lập hồ sơ."
-        ),
+        description=_("help_dossier_notes", default="Ghi cả tên người lập hồ sơ."),
         required=False,
         max_length=2000,
     )

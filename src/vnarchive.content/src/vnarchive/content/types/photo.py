@@ -71,4 +71,4 @@ class IPhotoRecord(model.Schema, IFileRecord):
 @implementer(IPhotoRecord)
 class PhotoRecord(Item):
     def name_source(self):
-        return self.title
+        return None  # named by ordinal: see naming.DossierNameChooser

@@ -1,9 +1,9 @@
 """A record's fields as label/value rows for people, code lists shown by their labels."""
 
 from plone.dexterity.utils import iterSchemata
+from vnarchive.policy import _
 from zope.component import getUtility
 from zope.i18n import translate
-from vnarchive.policy import _
 from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import IChoice
 from zope.schema.interfaces import ICollection

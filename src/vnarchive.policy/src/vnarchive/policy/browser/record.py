@@ -5,8 +5,8 @@ from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from vnarchive.content.completeness import missing_fields
 from vnarchive.content.files import IRecordFiles
-from vnarchive.content.interfaces import IFileRecord
 from vnarchive.content.indexers import main_code
+from vnarchive.content.interfaces import IFileRecord
 from vnarchive.policy.browser.fields import field_rows
 from vnarchive.policy.journal import record_view
 from vnarchive.policy.permissions import DOWNLOAD_MASTERS
@@ -47,7 +47,10 @@ class RecordView(BrowserView):
         """What blocks archiving, shown to those who could archive."""
         if self.state() != PROCESSING or not self._can("Modify portal content"):
             return []
-        return [translate(title, context=self.request) for _name, title in missing_fields(self.context)]
+        return [
+            translate(title, context=self.request)
+            for _name, title in missing_fields(self.context)
+        ]
 
     def is_destroyed(self):
         return self.state() == DESTROYED
@@ -59,7 +62,11 @@ class RecordView(BrowserView):
         return self._can(VIEW_JOURNAL)
 
     def can_manage_files(self):
-        return IFileRecord.providedBy(self.context) and self._can(MANAGE_FILES) and not self.is_destroyed()
+        return (
+            IFileRecord.providedBy(self.context)
+            and self._can(MANAGE_FILES)
+            and not self.is_destroyed()
+        )
 
     def files(self):
         if not IFileRecord.providedBy(self.context):

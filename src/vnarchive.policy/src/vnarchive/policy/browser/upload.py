@@ -4,9 +4,9 @@ from plone.protect import CheckAuthenticator
 from plone.protect import PostOnly
 from Products.Five.browser import BrowserView
 from Products.statusmessages.interfaces import IStatusMessage
+from vnarchive.content.files import FileError
 from vnarchive.policy import _
 from vnarchive.policy.files import add_master_file
-from vnarchive.content.files import FileError
 from zope.i18n import translate
 
 import transaction
@@ -31,14 +31,23 @@ class UploadFiles(BrowserView):
             return self.index()
         try:
             for upload in uploads:
-                add_master_file(self.context, upload.filename, upload, upload.headers.get("content-type"))
+                add_master_file(
+                    self.context,
+                    upload.filename,
+                    upload,
+                    upload.headers.get("content-type"),
+                )
         except FileError as error:
             # All or nothing: one bad file keeps the others out too, and says which.
             transaction.doom()
             messages.add(translate(error.doc(), context=self.request), type="error")
             return self.index()
         messages.add(
-            _("msg_files_added", default="Đã lưu ${count} tệp gốc.", mapping={"count": len(uploads)}),
+            _(
+                "msg_files_added",
+                default="Đã lưu ${count} tệp gốc.",
+                mapping={"count": len(uploads)},
+            ),
             type="info",
         )
         self.request.response.redirect(self.context.absolute_url())

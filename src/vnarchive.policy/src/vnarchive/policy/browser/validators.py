@@ -5,6 +5,7 @@ record schemas look at `data.__context__`. z3c.form gives an add form no content
 hand them the container the record is being added to (REST already does the same).
 """
 
+from contextlib import suppress
 from z3c.form.validator import Data
 from z3c.form.validator import InvariantsValidator
 from zope.interface.exceptions import Invalid
@@ -27,8 +28,8 @@ class AddFormInvariantsValidator(InvariantsValidator):
     def validate(self, data):
         context = self.context if self.context is not None else self.view.context
         errors = []
-        try:
-            self.schema.validateInvariants(AddFormData(self.schema, data, context), errors)
-        except Invalid:
-            pass  # collected in `errors`
+        with suppress(Invalid):  # each one is collected in `errors`
+            self.schema.validateInvariants(
+                AddFormData(self.schema, data, context), errors
+            )
         return tuple(error for error in errors if not isinstance(error, NoInputData))

@@ -27,7 +27,11 @@ class RecordFilesGet(Service):
             info = item.info()
             info["download"] = f"{base}/@@record-file/{item.name}"
             items.append(info)
-        return {"@id": f"{base}/@record-files", "items": items, "items_total": len(items)}
+        return {
+            "@id": f"{base}/@record-files",
+            "items": items,
+            "items_total": len(items),
+        }
 
 
 class RecordFilesPost(Service):
@@ -40,7 +44,9 @@ class RecordFilesPost(Service):
         except (binascii.Error, ValueError):
             return self._error("Dữ liệu tệp phải được mã hóa base64.")
         try:
-            item = add_master_file(self.context, name, payload, data.get("content-type"))
+            item = add_master_file(
+                self.context, name, payload, data.get("content-type")
+            )
         except FileError as error:
             return self._error(translate(error.doc(), context=self.request))
         self.request.response.setStatus(201)
