@@ -71,7 +71,10 @@ def test_front_page_lists_the_public_fonds(page, functional_holdings):
     fonds = page.locator(".vnarchive-fonds").inner_text()
     assert "UBQT" in fonds and "Ủy ban nhân dân tỉnh Quảng Trị" in fonds
     assert "1977–2024" in fonds
-    assert page.locator("#portal-globalnav").inner_text().count("Ủy ban nhân dân tỉnh") == 1
+    assert (
+        page.locator("#portal-globalnav").inner_text().count("Ủy ban nhân dân tỉnh")
+        == 1
+    )
     shot(page, "home-anonymous")
 
 
@@ -83,13 +86,17 @@ def test_anonymous_gets_no_secret_page(page, functional_holdings):
     assert SECRET_DOSSIER not in body
 
 
-def test_archivist_sees_what_blocks_archiving_and_the_files(page, functional_holdings):
-    site = functional_holdings["UBQT"].absolute_url().rsplit("/", 1)[0]
+def log_in(page, holdings, role):
+    site = holdings["UBQT"].absolute_url().rsplit("/", 1)[0]
     page.goto(site + "/login")
-    page.fill("#__ac_name", USERS["Archivist"])
+    page.fill("#__ac_name", USERS[role])
     page.fill("#__ac_password", DEMO_PASSWORD)
     page.click("#buttons-login")
     page.wait_for_load_state()
+
+
+def test_archivist_sees_what_blocks_archiving_and_the_files(page, functional_holdings):
+    log_in(page, functional_holdings, "Archivist")
     page.goto(functional_holdings[PROCESSING_DOCUMENT].absolute_url())
     missing = page.locator(".vnarchive-missing").inner_text()
     assert "Cần bổ sung trước khi lưu kho" in missing
@@ -100,3 +107,29 @@ def test_archivist_sees_what_blocks_archiving_and_the_files(page, functional_hol
     assert "000.00.00.H56.2010.01.TH.1.png" in files
     assert "SHA-256" in files
     shot(page, "document-archivist")
+
+
+def test_archivist_uploads_masters_and_a_second_copy_is_refused(
+    page, functional_holdings
+):
+    log_in(page, functional_holdings, "Archivist")
+    document = functional_holdings[PROCESSING_DOCUMENT].absolute_url()
+    upload = {
+        "name": "ban-goc.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4 scan",
+    }
+    for content, expected in (
+        (b"%PDF-1.4 scan", "Đã lưu 1 tệp gốc."),
+        (b"%PDF-1.4 other", "không được ghi đè"),
+    ):
+        page.goto(document + "/@@upload-files")
+        page.set_input_files(
+            "input[name='files:list']", files=[dict(upload, buffer=content)]
+        )
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
+        page.wait_for_load_state()
+        assert expected in page.content()
+    page.goto(document)
+    assert page.locator(".vnarchive-files").inner_text().count("ban-goc.pdf") == 1
+    shot(page, "upload-archivist")

@@ -38,7 +38,9 @@ def test_frozen_record_cannot_be_moved(portal, holdings):
     target = holdings[PROCESSING_DOSSIER]
     transaction.savepoint(optimistic=True)
     as_user(portal, USERS["ArchiveHead"])
-    with pytest.raises(Unauthorized, match="Delete not allowed"):  # the permissions refuse first
+    with pytest.raises(
+        Unauthorized, match="Delete not allowed"
+    ):  # the permissions refuse first
         api.content.move(source=record, target=target)
     # and by the code rule, whatever path a move takes
     with pytest.raises(CodesFrozen):

@@ -91,3 +91,16 @@ def test_processing_codes_are_editable(browser, functional_holdings):
     dossier = functional_holdings["000.00.00.H56.2024.02.KH"]
     browser.open(dossier.absolute_url() + "/edit")
     assert browser.getControl(name="form.widgets.fileNumber").value == "02.KH"
+
+
+def test_published_record_cannot_be_made_secret_in_the_form(
+    browser, functional_holdings
+):
+    document = functional_holdings["000.00.00.H56.2010.01.TH.0000001"]
+    browser.open(document.absolute_url() + "/edit")
+    browser.getControl(name="form.widgets.ILifecycle.mode:list").value = ["03"]
+    browser.getControl(name="form.buttons.save").click()
+    assert browser.headers["status"].startswith("200")
+    assert "Hãy thu hồi công bố trước khi đổi chế độ sử dụng" in browser.contents
+    transaction.begin()
+    assert document.mode == "01"

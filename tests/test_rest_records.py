@@ -222,3 +222,45 @@ def test_messages_in_english_for_english_readers(admin):
     )
     assert response.status_code == 400
     assert "does not exist" in error_text(response)
+
+
+def test_published_record_stays_public(archivist, functional_holdings):
+    document = functional_holdings["000.00.00.H56.2010.01.TH.0000001"].absolute_url()
+    response = archivist.patch(document, {"mode": "03"})
+    assert response.status_code == 400
+    assert "thu hồi công bố" in error_text(response)
+    assert token(archivist.get(document).json()["mode"]) == "01"
+
+
+def test_add_master_file_over_rest(archivist, functional_holdings):
+    import base64
+    import hashlib
+
+    document = functional_holdings["000.00.00.H56.2024.02.KH.0000001"].absolute_url()
+    data = b"II*\x00 a scanned page"
+    payload = {
+        "filename": "trang-1.tif",
+        "content-type": "image/tiff",
+        "data": base64.b64encode(data).decode(),
+    }
+    created = archivist.post(f"{document}/@record-files", payload)
+    assert created.status_code == 201, created.text
+    assert created.json()["sha256"] == hashlib.sha256(data).hexdigest()
+    again = archivist.post(f"{document}/@record-files", payload)
+    assert again.status_code == 400
+    assert "không được ghi đè" in again.json()["error"]["message"]
+    empty = archivist.post(
+        f"{document}/@record-files", dict(payload, filename="rong.tif", data="")
+    )
+    assert empty.status_code == 400
+    assert "rỗng" in empty.json()["error"]["message"]
+    garbage = archivist.post(
+        f"{document}/@record-files", dict(payload, filename="x.tif", data="***")
+    )
+    assert garbage.status_code == 400
+    listed = archivist.get(f"{document}/@record-files").json()
+    assert [item["name"] for item in listed["items"]] == ["trang-1.tif"]
+    download = requests.get(
+        listed["items"][0]["download"], auth=archivist.auth, timeout=60
+    )
+    assert download.content == data

@@ -16,3 +16,10 @@ class IFileRecord(IArchivalRecord):
 
 class IVnarchiveContentLayer(Interface):
     """Browser layer of vnarchive.content."""
+
+
+class IAccessModeGuard(Interface):
+    """The site policy's say on changing a record's access mode (adapter of a record)."""
+
+    def check(mode):
+        """Raise an ArchivalValidationError when `mode` may not be set now."""

@@ -6,13 +6,17 @@ from vnarchive.content import journal as kinds
 from vnarchive.content.coding import freeze_codes
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.files import IRecordFiles
+from vnarchive.content.interfaces import IAccessModeGuard
+from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.policy import _
 from vnarchive.policy.journal import record
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import PROCESSING
 from vnarchive.policy.workflow.states import PUBLISHED
+from zope.component import adapter
 from zope.container.interfaces import IContainerModifiedEvent
+from zope.interface import implementer
 from zope.lifecycleevent.interfaces import IObjectAddedEvent
 from zope.lifecycleevent.interfaces import IObjectRemovedEvent
 
@@ -43,18 +47,29 @@ def _changed_fields(event):
 def record_modified(obj, event):
     if IContainerModifiedEvent.providedBy(event):
         return
-    if (
-        api.content.get_state(obj, default=None) == PUBLISHED
-        and getattr(obj, "mode", None) != codelists.PUBLIC
-    ):
-        raise ArchivalValidationError(
-            _(
-                "error_published_mode",
-                default="Tài liệu đang công bố chỉ có thể ở chế độ công khai. "
-                "Hãy thu hồi công bố trước khi đổi chế độ sử dụng.",
-            )
-        )
+    # Forms and REST already refused this (AccessModeGuard); this catches scripts.
+    AccessModeGuard(obj).check(getattr(obj, "mode", None))
     record(obj, kinds.EDITED, fields=_changed_fields(event))
+
+
+@implementer(IAccessModeGuard)
+@adapter(IArchivalRecord)
+class AccessModeGuard:
+    """A published record stays public: withdraw it before its access mode changes."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def check(self, mode):
+        state = api.content.get_state(self.context, default=None)
+        if state == PUBLISHED and mode != codelists.PUBLIC:
+            raise ArchivalValidationError(
+                _(
+                    "error_published_mode",
+                    default="Tài liệu đang công bố chỉ có thể ở chế độ công khai. "
+                    "Hãy thu hồi công bố trước khi đổi chế độ sử dụng.",
+                )
+            )
 
 
 def record_transition(obj, event):

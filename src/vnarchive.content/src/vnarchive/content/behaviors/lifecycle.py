@@ -4,6 +4,7 @@ from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.errors import ArchivalValidationError
+from vnarchive.content.interfaces import IAccessModeGuard
 from zope import schema
 from zope.interface import invariant
 from zope.interface import provider
@@ -64,6 +65,13 @@ class ILifecycle(model.Schema):
         vocabulary="vnarchive.vocabularies.backup_status",
         required=False,
     )
+
+    @invariant
+    def access_mode_allowed(data):
+        context = getattr(data, "__context__", None)
+        guard = IAccessModeGuard(context, None) if context is not None else None
+        if guard is not None:
+            guard.check(data.mode)
 
     @invariant
     def backup_status_given(data):
