@@ -5,6 +5,8 @@ from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
 from vnarchive.content.errors import ArchivalValidationError
+from vnarchive.content.fields import language_codes_field
+from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
 from zope import schema
@@ -61,12 +63,7 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
         required=False,
     )
 
-    languageCode = schema.List(
-        title=_("label_language", default="Ngôn ngữ"),
-        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
-        required=False,
-        default=[],
-    )
+    languageCode = language_codes_field()
 
     playTime = schema.TextLine(
         title=_("label_play_time", default="Thời lượng"),
@@ -79,9 +76,7 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
         title=_("label_quality", default="Chất lượng"), required=False, max_length=100
     )
 
-    description = schema.Text(
-        title=_("label_notes", default="Ghi chú"), required=False, max_length=500
-    )
+    description = notes_field(max_length=500)
 
 
 @implementer(IAudioVisualRecord)

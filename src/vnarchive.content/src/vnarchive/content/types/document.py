@@ -6,6 +6,8 @@ from vnarchive.content import _
 from vnarchive.content import codelists
 from vnarchive.content.behaviors.dating import DATE_HELP
 from vnarchive.content.fields import CodeLine
+from vnarchive.content.fields import language_codes_field
+from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.identifiers import check_code_notation
 from vnarchive.content.identifiers import check_code_number
@@ -68,12 +70,7 @@ class IArchivalDocument(model.Schema, IFileRecord):
         max_length=500,
     )
 
-    languageCode = schema.List(
-        title=_("label_language", default="Ngôn ngữ"),
-        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
-        required=False,
-        default=[],
-    )
+    languageCode = language_codes_field()
 
     autograph = schema.Text(
         title=_("label_autograph", default="Bút tích"),
@@ -90,9 +87,7 @@ class IArchivalDocument(model.Schema, IFileRecord):
         default=False,
     )
 
-    description = schema.Text(
-        title=_("label_notes", default="Ghi chú"), required=False, max_length=500
-    )
+    description = notes_field(max_length=500)
 
 
 def number_and_symbol(number, notation):

@@ -5,6 +5,7 @@ from plone.dexterity.content import Container
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.fields import CodeLine
+from vnarchive.content.fields import language_codes_field
 from vnarchive.content.identifiers import check_dossier_number
 from vnarchive.content.identifiers import check_paper_file_code
 from vnarchive.content.identifiers import check_year
@@ -66,12 +67,7 @@ class IDossier(model.Schema, IArchivalRecord):
         min=0,
     )
 
-    languageCode = schema.List(
-        title=_("label_language", default="Ngôn ngữ"),
-        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
-        required=False,
-        default=[],
-    )
+    languageCode = language_codes_field()
 
     description = schema.Text(
         title=_("label_dossier_notes", default="Ghi chú"),

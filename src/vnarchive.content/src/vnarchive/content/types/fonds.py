@@ -4,6 +4,8 @@ from plone.dexterity.content import Container
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.fields import CodeLine
+from vnarchive.content.fields import language_codes_field
+from vnarchive.content.fields import notes_field
 from vnarchive.content.identifiers import check_agency_code
 from vnarchive.content.identifiers import check_fonds_code
 from vnarchive.content.interfaces import IArchivalRecord
@@ -79,16 +81,9 @@ class IFonds(model.Schema, IArchivalRecord):
         required=False,
     )
 
-    languageCode = schema.List(
-        title=_("label_language", default="Ngôn ngữ"),
-        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
-        required=False,
-        default=[],
-    )
+    languageCode = language_codes_field()
 
-    description = schema.Text(
-        title=_("label_notes", default="Ghi chú"), required=False, max_length=2000
-    )
+    description = notes_field(max_length=2000)
 
     @invariant
     def fonds_code_free(data):

@@ -4,6 +4,7 @@ from plone.dexterity.content import Item
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
+from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
 from zope import schema
@@ -63,9 +64,7 @@ class IPhotoRecord(model.Schema, IFileRecord):
         max_length=30,
     )
 
-    description = schema.Text(
-        title=_("label_notes", default="Ghi chú"), required=False, max_length=500
-    )
+    description = notes_field(max_length=500)
 
 
 @implementer(IPhotoRecord)
