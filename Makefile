@@ -82,3 +82,33 @@ constraints: ## Re-pin constraints.txt from the current environment
 .PHONY: clean
 clean: ## Remove the Python environment (never the data in instance/var)
 	rm -rf $(VENV)
+
+# ---- The other ways to run the same thing: zc.buildout (buildout.cfg) and Docker (docker/) ----
+BUILDOUT_VENV := .venv-buildout
+# zc.buildout and the tools it runs with; the same versions as buildout.cfg and versions.cfg.
+BUILDOUT_PINS := zc.buildout==6.0.1 pip==26.3 setuptools==84.2.1 wheel==0.48.0 packaging==26.3 platformdirs==4.14.5
+# constraints.txt pins .venv's old pip, which zc.buildout 6 cannot run with: the buildout uses
+# the same pins without that line (they also pin hatchling for building the develop eggs).
+BUILDOUT_CONSTRAINTS := $(CURDIR)/$(BUILDOUT_VENV)/constraints.txt
+
+$(BUILDOUT_VENV)/bin/buildout:
+	$(PYTHON) -m venv $(BUILDOUT_VENV)
+	grep -v -i '^pip==' constraints.txt > $(BUILDOUT_CONSTRAINTS)
+	PIP_CONSTRAINT=$(BUILDOUT_CONSTRAINTS) $(BUILDOUT_VENV)/bin/pip install -q $(BUILDOUT_PINS)
+
+.PHONY: buildout
+buildout: $(BUILDOUT_VENV)/bin/buildout ## Build ZEO + a Zope client with zc.buildout (bin/zeoserver, bin/instance)
+	$(PYTHON) scripts/buildout_versions.py --check
+	grep -v -i '^pip==' constraints.txt > $(BUILDOUT_CONSTRAINTS)
+	PIP_CONSTRAINT=$(BUILDOUT_CONSTRAINTS) $(BUILDOUT_VENV)/bin/buildout
+
+.PHONY: docker-check
+docker-check: ## Parse docker/docker-compose.yml (docker compose, else docker-compose, else PyYAML)
+	@if docker compose version >/dev/null 2>&1; then \
+	  docker compose -f docker/docker-compose.yml config --quiet && echo "docker compose: docker/docker-compose.yml is valid"; \
+	elif command -v docker-compose >/dev/null 2>&1; then \
+	  docker-compose -f docker/docker-compose.yml config --quiet && echo "docker-compose: docker/docker-compose.yml is valid"; \
+	else \
+	  echo "No docker compose here: checking only that docker/docker-compose.yml is YAML"; \
+	  $(BIN)/python -c "import sys, yaml; yaml.safe_load(open('docker/docker-compose.yml')); print('YAML ok')"; \
+	fi

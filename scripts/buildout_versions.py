@@ -30,7 +30,9 @@ def pins(text):
             continue
         match = PIN.match(line)
         if match is None:
-            sys.exit(f"constraints.txt:{number}: not an exact pin 'name==version': {raw!r}")
+            sys.exit(
+                f"constraints.txt:{number}: not an exact pin 'name==version': {raw!r}"
+            )
         name, version = match.groups()
         if name.lower() in SKIP or name.lower().startswith("vnarchive"):
             continue
@@ -43,7 +45,10 @@ def render(text):
         "# Regenerate with `python3 scripts/buildout_versions.py` after `make constraints`.",
         "[versions]",
     ]
-    lines += [f"{name} = {version}" for name, version in sorted(pins(text), key=lambda p: p[0].lower())]
+    lines += [
+        f"{name} = {version}"
+        for name, version in sorted(pins(text), key=lambda p: p[0].lower())
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -52,7 +57,9 @@ def main(argv):
     if "--check" in argv:
         current = VERSIONS.read_text(encoding="utf-8") if VERSIONS.exists() else ""
         if current != wanted:
-            sys.exit("versions.cfg is not up to date: run python3 scripts/buildout_versions.py")
+            sys.exit(
+                "versions.cfg is not up to date: run python3 scripts/buildout_versions.py"
+            )
         print("versions.cfg matches constraints.txt")
         return
     VERSIONS.write_text(wanted, encoding="utf-8")

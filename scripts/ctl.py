@@ -3,6 +3,10 @@
     python scripts/ctl.py start     render instance/etc, start ZEO, create the site, start a client
     python scripts/ctl.py stop      stop what start started
     python scripts/ctl.py status
+    python scripts/ctl.py render        only render instance/etc
+    python scripts/ctl.py serve-zeo     render, then run ZEO in the foreground (containers)
+    python scripts/ctl.py serve-client  render, wait for ZEO, create the site, run client1 in
+                                        the foreground (containers)
 
 Settings come from the environment (defaults in brackets): VNARCHIVE_VAR [instance/var],
 VNARCHIVE_ZEO [127.0.0.1:8100], VNARCHIVE_HOST [127.0.0.1], VNARCHIVE_PORT [8080],
@@ -53,7 +57,9 @@ def render(conf):
     for sub in ("filestorage", "blobstorage", "log", "cache"):
         (var / sub).mkdir(parents=True, exist_ok=True)
     (var / "blobstorage").chmod(0o700)
-    (etc / "zeo.conf").write_text(Template((INSTANCE / "zeo.conf.in").read_text()).substitute(conf))
+    (etc / "zeo.conf").write_text(
+        Template((INSTANCE / "zeo.conf.in").read_text()).substitute(conf)
+    )
     for offset, client in enumerate(client_names(conf)):
         values = dict(conf, client=client, http_port=conf["http_port"] + offset)
         (var / client).mkdir(exist_ok=True)
@@ -116,19 +122,42 @@ def _spawn(conf, name, command, log):
     _pidfile(conf, name).write_text(str(process.pid))
 
 
-def start(conf):
-    render(conf)
-    _spawn(conf, "zeoserver", [str(BIN / "runzeo"), "-C", f"{conf['etc']}/zeo.conf"], "zeo-stdout.log")
-    if not _wait_for_port(conf["zeo_address"]):
-        sys.exit(f"ZEO did not start; see {conf['var']}/log/zeo.log")
+def _create_site(conf):
+    """Create the site with the demo holdings through the first client, unless it exists."""
     first = client_names(conf)[0]
     subprocess.run(
-        [str(BIN / "zconsole"), "run", f"{conf['etc']}/zope-{first}.conf", str(ROOT / "scripts" / "create_site.py")],
+        [
+            str(BIN / "zconsole"),
+            "run",
+            f"{conf['etc']}/zope-{first}.conf",
+            str(ROOT / "scripts" / "create_site.py"),
+        ],
         check=True,
-        env=dict(os.environ, VNARCHIVE_DEMO_FILE=str(ROOT / "profiles" / "demo" / "holdings.json")),
+        env=dict(
+            os.environ,
+            VNARCHIVE_DEMO_FILE=str(ROOT / "profiles" / "demo" / "holdings.json"),
+        ),
     )
+
+
+def start(conf):
+    render(conf)
+    _spawn(
+        conf,
+        "zeoserver",
+        [str(BIN / "runzeo"), "-C", f"{conf['etc']}/zeo.conf"],
+        "zeo-stdout.log",
+    )
+    if not _wait_for_port(conf["zeo_address"]):
+        sys.exit(f"ZEO did not start; see {conf['var']}/log/zeo.log")
+    _create_site(conf)
     for offset, client in enumerate(client_names(conf)):
-        _spawn(conf, client, [str(BIN / "runwsgi"), f"{conf['etc']}/zope-{client}.ini"], f"{client}-stdout.log")
+        _spawn(
+            conf,
+            client,
+            [str(BIN / "runwsgi"), f"{conf['etc']}/zope-{client}.ini"],
+            f"{client}-stdout.log",
+        )
         url = f"http://{conf['http_host']}:{conf['http_port'] + offset}/vnarchive"
         if not _wait_for_http(url):
             sys.exit(f"{client} did not answer; see {conf['var']}/log/{client}.log")
@@ -161,6 +190,32 @@ def status(conf):
         print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}")
 
 
+def serve_zeo(conf):
+    """Render instance/etc and run the ZEO server in the foreground (containers, systemd)."""
+    render(conf)
+    runzeo = str(BIN / "runzeo")
+    os.execv(runzeo, [runzeo, "-C", f"{conf['etc']}/zeo.conf"])
+
+
+def serve_client(conf):
+    """Render, wait for ZEO, create the site unless it exists, run client1 in the foreground."""
+    render(conf)
+    if not _wait_for_port(conf["zeo_address"], seconds=300):
+        sys.exit(f"ZEO does not answer at {conf['zeo_address']}")
+    _create_site(conf)
+    runwsgi = str(BIN / "runwsgi")
+    os.execv(runwsgi, [runwsgi, f"{conf['etc']}/zope-{client_names(conf)[0]}.ini"])
+
+
+ACTIONS = {
+    "start": start,
+    "stop": stop,
+    "status": status,
+    "render": render,
+    "serve-zeo": serve_zeo,
+    "serve-client": serve_client,
+}
+
 if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "status"
-    {"start": start, "stop": stop, "status": status, "render": render}[action](settings())
+    ACTIONS[action](settings())
