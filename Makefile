@@ -112,3 +112,7 @@ docker-check: ## Parse docker/docker-compose.yml (docker compose, else docker-co
 	  echo "No docker compose here: checking only that docker/docker-compose.yml is YAML"; \
 	  $(BIN)/python -c "import sys, yaml; yaml.safe_load(open('docker/docker-compose.yml')); print('YAML ok')"; \
 	fi
+
+.PHONY: buildout-smoke
+buildout-smoke: ## CI step: build with buildout, start it on free ports, fetch the site once
+	scripts/buildout_smoke.sh
