@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (installed by `make install` when run as root).
-APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core
+APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql
 
 .PHONY: help
 help: ## Show the targets
@@ -40,12 +40,21 @@ install: system $(VENV)/.installed ## Install everything (Debian packages, Pytho
 start: install ## Start ZEO and Zope, create the site with demo holdings, serve it on :8080
 	$(BIN)/python scripts/ctl.py start
 
+.PHONY: start-cluster
+start-cluster: install ## ZEO, 2 Zope clients (:8080, :8081) and nginx in front of them on :8000
+	VNARCHIVE_CLIENTS=$${VNARCHIVE_CLIENTS:-2} VNARCHIVE_LB=1 $(BIN)/python scripts/ctl.py start
+
+.PHONY: start-relstorage
+start-relstorage: install ## PostgreSQL (RelStorage, :5433), 2 Zope clients and nginx on :8000
+	VNARCHIVE_STORAGE=relstorage VNARCHIVE_CLIENTS=$${VNARCHIVE_CLIENTS:-2} VNARCHIVE_LB=1 \
+	  $(BIN)/python scripts/ctl.py start
+
 .PHONY: stop
-stop: ## Stop what `make start` started
+stop: ## Stop what any start target started (nginx, clients, ZEO, PostgreSQL)
 	$(BIN)/python scripts/ctl.py stop
 
 .PHONY: status
-status: ## Show whether ZEO and the Zope client run
+status: ## Show what runs (database, Zope clients, load balancer)
 	$(BIN)/python scripts/ctl.py status
 
 .PHONY: test
@@ -116,3 +125,4 @@ docker-check: ## Parse docker/docker-compose.yml (docker compose, else docker-co
 .PHONY: buildout-smoke
 buildout-smoke: ## CI step: build with buildout, start it on free ports, fetch the site once
 	scripts/buildout_smoke.sh
+

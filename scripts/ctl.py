@@ -1,24 +1,49 @@
-"""Start and stop vnarchive on one machine: a ZEO server and Zope clients.
+"""Start and stop vnarchive on one machine: the database, Zope clients, a load balancer.
 
-    python scripts/ctl.py start     render instance/etc, start ZEO, create the site, start a client
-    python scripts/ctl.py stop      stop what start started
+    python scripts/ctl.py start     render instance/etc, start the database (ZEO, or PostgreSQL
+                                    for RelStorage), create the site, start the clients, and
+                                    nginx in front of them when there are several
+    python scripts/ctl.py stop      stop everything start started (found by its pidfiles in var)
     python scripts/ctl.py status
     python scripts/ctl.py render        only render instance/etc
     python scripts/ctl.py serve-zeo     render, then run ZEO in the foreground (containers)
-    python scripts/ctl.py serve-client  render, wait for ZEO, create the site, run client1 in
-                                        the foreground (containers)
+    python scripts/ctl.py serve-client  render, wait for the database, create the site, run
+                                        client1 in the foreground (containers)
 
 Settings come from the environment (defaults in brackets): VNARCHIVE_VAR [instance/var],
-VNARCHIVE_ZEO [127.0.0.1:8100], VNARCHIVE_HOST [127.0.0.1], VNARCHIVE_PORT [8080],
-VNARCHIVE_CLIENTS [1] (clients listen on PORT, PORT+1, ...), VNARCHIVE_ADMIN_PASSWORD [admin],
-VNARCHIVE_DEMO [1] (load the demo holdings when the site is created).
+VNARCHIVE_ETC [instance/etc], VNARCHIVE_ZEO [127.0.0.1:8100], VNARCHIVE_HOST [127.0.0.1],
+VNARCHIVE_PORT [8080], VNARCHIVE_CLIENTS [1] (clients listen on PORT, PORT+1, ...),
+VNARCHIVE_ADMIN_PASSWORD [admin], VNARCHIVE_DEMO [1] (load the demo holdings when the site
+is created).
+
+Load balancer: VNARCHIVE_LB [1 when VNARCHIVE_CLIENTS > 1, else 0; 0 forces it off] runs Debian's nginx
+(instance/nginx.conf.in; pid, temporary files and logs under VAR) in round robin over the
+clients on VNARCHIVE_LB_HOST [VNARCHIVE_HOST]:VNARCHIVE_LB_PORT [8000].
+
+Storage: VNARCHIVE_STORAGE [zeo] is `zeo` (a ZEO server over VAR/filestorage, blobs in
+VAR/blobstorage) or `relstorage` (RelStorage on PostgreSQL, blobs in the database, one blob
+cache per client; no ZEO server). With relstorage and no VNARCHIVE_PG_DSN, start initialises
+once and runs a private PostgreSQL cluster from Debian's postgresql (VNARCHIVE_PG_BIN [the
+newest /usr/lib/postgresql/<version>/bin]): data in VAR/postgresql/data, socket in
+VAR/postgresql/run, listening on 127.0.0.1:VNARCHIVE_PG_PORT [5433], database and role
+`vnarchive` with a password generated into VAR/postgresql/password; as root the server runs as
+the `postgres` user, which must be able to traverse the directories above VAR. Each client
+keeps its blob cache in VAR/clientN/blobcache. VNARCHIVE_PG_DSN [dbname=vnarchive user=vnarchive password=<that one>
+host=127.0.0.1 port=VNARCHIVE_PG_PORT]: set it to use a PostgreSQL managed elsewhere (clients on
+other machines); then no PostgreSQL is started here.
+
 Running start again reuses the data; nothing here ever deletes it.
 """
 
 from pathlib import Path
 from string import Template
 
+import contextlib
+import grp
 import os
+import pwd
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,19 +56,42 @@ import urllib.request
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 INSTANCE = ROOT / "instance"
+STORAGES = ("zeo", "relstorage")
+PG_DATABASE = PG_ROLE = "vnarchive"
+PG_OS_USER = "postgres"  # the owner of the PostgreSQL server when ctl.py runs as root
+
+
+def _flag(value, default):
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def settings():
     env = os.environ
     var = Path(env.get("VNARCHIVE_VAR", INSTANCE / "var")).resolve()
+    http_host = env.get("VNARCHIVE_HOST", "127.0.0.1")
+    clients = int(env.get("VNARCHIVE_CLIENTS", "1"))
+    storage = env.get("VNARCHIVE_STORAGE", "zeo").strip().lower() or "zeo"
+    if storage not in STORAGES:
+        sys.exit(
+            f"VNARCHIVE_STORAGE must be one of {', '.join(STORAGES)}, not {storage!r}"
+        )
     return {
         "instance": str(INSTANCE),
         "var": str(var),
         "etc": str(Path(env.get("VNARCHIVE_ETC", INSTANCE / "etc")).resolve()),
+        "storage": storage,
         "zeo_address": env.get("VNARCHIVE_ZEO", "127.0.0.1:8100"),
-        "http_host": env.get("VNARCHIVE_HOST", "127.0.0.1"),
+        "http_host": http_host,
         "http_port": int(env.get("VNARCHIVE_PORT", "8080")),
-        "clients": int(env.get("VNARCHIVE_CLIENTS", "1")),
+        "clients": clients,
+        "lb": _flag(env.get("VNARCHIVE_LB"), clients > 1),
+        "lb_host": env.get("VNARCHIVE_LB_HOST", http_host),
+        "lb_port": int(env.get("VNARCHIVE_LB_PORT", "8000")),
+        "pg_port": int(env.get("VNARCHIVE_PG_PORT", "5433")),
+        "pg_dsn": env.get("VNARCHIVE_PG_DSN", "").strip(),
+        "pg_bin": env.get("VNARCHIVE_PG_BIN", "").strip(),
     }
 
 
@@ -51,22 +99,53 @@ def client_names(conf):
     return [f"client{number}" for number in range(1, conf["clients"] + 1)]
 
 
+def _local(host):
+    """The address to reach a server listening on `host` from this machine."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "*") else host
+
+
+def _select(text, conf):
+    """Keep the lines between `#if <setting>=<value>` and `#endif` only when conf agrees."""
+    lines, keep = [], True
+    for line in text.splitlines(keepends=True):
+        word = line.strip()
+        if word.startswith("#if "):
+            key, _, value = word[4:].partition("=")
+            keep = str(conf[key.strip()]) == value.strip()
+        elif word == "#endif":
+            keep = True
+        elif keep:
+            lines.append(line)
+    return "".join(lines)
+
+
+def _render_template(name, values):
+    text = _select((INSTANCE / name).read_text(), values)
+    return Template(text).substitute(values)
+
+
 def render(conf):
     etc, var = Path(conf["etc"]), Path(conf["var"])
     etc.mkdir(parents=True, exist_ok=True)
-    for sub in ("filestorage", "blobstorage", "log", "cache"):
+    zeo = conf["storage"] == "zeo"
+    for sub in ("log", "cache", *(("filestorage", "blobstorage") if zeo else ())):
         (var / sub).mkdir(parents=True, exist_ok=True)
-    (var / "blobstorage").chmod(0o700)
-    (etc / "zeo.conf").write_text(
-        Template((INSTANCE / "zeo.conf.in").read_text()).substitute(conf)
-    )
+    values = dict(conf)
+    if zeo:
+        (var / "blobstorage").chmod(0o700)
+        (etc / "zeo.conf").write_text(_render_template("zeo.conf.in", values))
+    else:
+        # ZConfig reads `$name` as one of its own %define-s: a literal $ is written $$.
+        values["pg_dsn_zconfig"] = _pg_dsn(conf).replace("$", "$$")
     for offset, client in enumerate(client_names(conf)):
-        values = dict(conf, client=client, http_port=conf["http_port"] + offset)
+        values.update(client=client, http_port=conf["http_port"] + offset)
         (var / client).mkdir(exist_ok=True)
         for name in ("zope.conf", "zope.ini"):
             stem, suffix = name.split(".")
-            text = Template((INSTANCE / f"{name}.in").read_text()).substitute(values)
+            text = _render_template(f"{name}.in", values)
             (etc / f"{stem}-{client}.{suffix}").write_text(text)
+    if conf["lb"]:
+        _render_nginx(conf)
 
 
 def _pidfile(conf, name):
@@ -86,21 +165,25 @@ def _running(conf, name):
         return None
 
 
-def _wait_for_port(address, seconds=60):
+def _alive(process):
+    return process is None or process.poll() is None
+
+
+def _wait_for_port(address, seconds=60, process=None):
     host, port = address.rsplit(":", 1)
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and _alive(process):
         with socket.socket() as sock:
             sock.settimeout(1)
-            if sock.connect_ex((host, int(port))) == 0:
+            if sock.connect_ex((_local(host), int(port))) == 0:
                 return True
         time.sleep(0.2)
     return False
 
 
-def _wait_for_http(url, seconds=120):
+def _wait_for_http(url, seconds=120, process=None):
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and _alive(process):
         try:
             with urllib.request.urlopen(url, timeout=10):
                 return True
@@ -111,15 +194,24 @@ def _wait_for_http(url, seconds=120):
     return False
 
 
-def _spawn(conf, name, command, log):
+def _spawn(conf, name, command, log, **popen):
+    """Start `command` as a child in its own session, its pid in VAR/<name>.pid.
+
+    Returns the process, or None when `name` already runs."""
     if _running(conf, name):
         print(f"{name} is already running.")
-        return
+        return None
     with open(Path(conf["var"]) / "log" / log, "ab") as out:
         process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **popen,
         )
     _pidfile(conf, name).write_text(str(process.pid))
+    return process
 
 
 def _create_site(conf):
@@ -140,54 +232,400 @@ def _create_site(conf):
     )
 
 
-def start(conf):
-    render(conf)
-    _spawn(
-        conf,
-        "zeoserver",
-        [str(BIN / "runzeo"), "-C", f"{conf['etc']}/zeo.conf"],
-        "zeo-stdout.log",
+# ---- PostgreSQL (VNARCHIVE_STORAGE=relstorage) ----
+
+
+def _pg_dirs(conf):
+    base = Path(conf["var"]) / "postgresql"
+    return base, base / "data", base / "run"
+
+
+def _pg_private(conf):
+    """True when ctl.py runs the PostgreSQL server (no VNARCHIVE_PG_DSN given)."""
+    return conf["storage"] == "relstorage" and not conf["pg_dsn"]
+
+
+def _pg_password(conf):
+    """The password of the role vnarchive, generated once into VAR/postgresql/password."""
+    base = _pg_dirs(conf)[0]
+    path = base / "password"
+    if not path.exists():
+        base.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+    return path.read_text().strip()
+
+
+def _pg_dsn(conf):
+    if conf["pg_dsn"]:
+        return conf["pg_dsn"]
+    return (
+        f"dbname={PG_DATABASE} user={PG_ROLE} password={_pg_password(conf)} "
+        f"host=127.0.0.1 port={conf['pg_port']}"
     )
-    if not _wait_for_port(conf["zeo_address"]):
-        sys.exit(f"ZEO did not start; see {conf['var']}/log/zeo.log")
+
+
+def _version_key(path):
+    return tuple(int(part) for part in path.name.split(".") if part.isdigit())
+
+
+def _pg_bindir(conf):
+    if conf["pg_bin"]:
+        bindir = Path(conf["pg_bin"])
+    else:
+        found = sorted(
+            (
+                path.parent.parent
+                for path in Path("/usr/lib/postgresql").glob("*/bin/postgres")
+            ),
+            key=_version_key,
+        )
+        bindir = found[-1] / "bin" if found else None
+    if bindir is None or not (bindir / "postgres").exists():
+        sys.exit(
+            "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres"
+            f"{'' if not conf['pg_bin'] else ' nor ' + conf['pg_bin'] + '/postgres'}): "
+            "run `make system` as root (apt-get install postgresql), or set VNARCHIVE_PG_BIN, "
+            "or VNARCHIVE_PG_DSN for a PostgreSQL managed elsewhere."
+        )
+    return bindir
+
+
+def _pg_account():
+    """Popen arguments that run a PostgreSQL program as the owner of the cluster."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    if os.geteuid() != 0:
+        return {"env": env}
+    try:
+        owner = pwd.getpwnam(PG_OS_USER)
+    except KeyError:
+        sys.exit(
+            f"As root, PostgreSQL runs as the `{PG_OS_USER}` user, which does not exist: "
+            "it comes with Debian's postgresql package (make system)."
+        )
+    env.update(HOME=owner.pw_dir, USER=owner.pw_name, LOGNAME=owner.pw_name)
+    return {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": [], "env": env}
+
+
+def _pg_initialise(conf, bindir, account):
+    """Create the cluster in VAR/postgresql/data unless it is there."""
+    base, data, run = _pg_dirs(conf)
+    for path in (base, data, run):
+        path.mkdir(parents=True, exist_ok=True)
+    base.chmod(0o711)
+    for path in (data, run):
+        if "user" in account:
+            os.chown(path, account["user"], account["group"])
+        path.chmod(0o700)
+    if "user" in account:
+        reach = subprocess.run(["test", "-w", str(data)], cwd="/", **account)
+        if reach.returncode != 0:
+            sys.exit(
+                f"The `{PG_OS_USER}` user cannot reach {data}: a directory above it is closed "
+                f"to others. Open them for traversal (chmod o+x), or set VNARCHIVE_VAR elsewhere."
+            )
+    if (data / "PG_VERSION").exists():
+        return
+    print(f"Initialising a PostgreSQL cluster in {data}")
+    log = Path(conf["var"]) / "log" / "postgresql.log"
+    with open(log, "ab") as out:
+        done = subprocess.run(
+            [
+                str(bindir / "initdb"),
+                "--pgdata",
+                str(data),
+                "--encoding=UTF8",
+                "--no-locale",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+                "--no-instructions",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=data,
+            **account,
+        )
+    if done.returncode != 0:
+        sys.exit(f"initdb failed; see {log}")
+
+
+def _pg_ensure_database(conf, bindir, account):
+    """Create the role and the database vnarchive if missing; set the role's password."""
+    run = _pg_dirs(conf)[2]
+    sql = (
+        f"SELECT 'CREATE ROLE {PG_ROLE} LOGIN' WHERE NOT EXISTS "
+        f"(SELECT FROM pg_roles WHERE rolname = '{PG_ROLE}')\\gexec\n"
+        f"ALTER ROLE {PG_ROLE} LOGIN PASSWORD '{_pg_password(conf)}';\n"
+        f"SELECT 'CREATE DATABASE {PG_DATABASE} OWNER {PG_ROLE}' WHERE NOT EXISTS "
+        f"(SELECT FROM pg_database WHERE datname = '{PG_DATABASE}')\\gexec\n"
+    )
+    done = subprocess.run(
+        [
+            str(bindir / "psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            str(run),
+            "-p",
+            str(conf["pg_port"]),
+            "-d",
+            "postgres",
+        ],
+        input=sql,
+        capture_output=True,
+        text=True,
+        cwd=_pg_dirs(conf)[1],
+        **account,
+    )
+    if done.returncode != 0:
+        sys.exit(f"Could not create the database {PG_DATABASE}:\n{done.stderr}")
+
+
+def _start_postgresql(conf):
+    bindir = _pg_bindir(conf)
+    account = _pg_account()
+    _pg_initialise(conf, bindir, account)
+    _, data, run = _pg_dirs(conf)
+    process = _spawn(
+        conf,
+        "postgresql",
+        [
+            str(bindir / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(conf["pg_port"]),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={run}",
+        ],
+        "postgresql.log",
+        cwd=data,
+        **account,
+    )
+    ready = [
+        str(bindir / "pg_isready"),
+        "-q",
+        "-h",
+        str(run),
+        "-p",
+        str(conf["pg_port"]),
+    ]
+    deadline = time.monotonic() + 60
+    while subprocess.run(ready, cwd="/", **account).returncode != 0:
+        if time.monotonic() > deadline or not _alive(process):
+            sys.exit(f"PostgreSQL did not start; see {conf['var']}/log/postgresql.log")
+        time.sleep(0.3)
+    _pg_ensure_database(conf, bindir, account)
+    print(
+        f"PostgreSQL ({bindir.parent.name}) serves the database {PG_DATABASE} "
+        f"at 127.0.0.1:{conf['pg_port']}"
+    )
+
+
+def _dsn_address(dsn):
+    from psycopg2.extensions import parse_dsn
+
+    parts = parse_dsn(dsn)
+    host = parts.get("host", "localhost")
+    if host.startswith("/"):
+        return None  # a unix socket: nothing to wait for by TCP
+    return f"{host}:{parts.get('port', '5432')}"
+
+
+# ---- The load balancer (nginx) ----
+
+
+def _nginx_binary():
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if not found:
+        sys.exit(
+            "nginx is not installed: run `make system` as root (apt-get install nginx); "
+            "or set VNARCHIVE_LB=0 to start the clients without a load balancer."
+        )
+    return found
+
+
+def _render_nginx(conf):
+    var = Path(conf["var"])
+    (var / "nginx").mkdir(parents=True, exist_ok=True)
+    host = _local(conf["http_host"])
+    servers = "\n".join(
+        f"        server {host}:{conf['http_port'] + offset} max_fails=1 fail_timeout=10s;"
+        for offset in range(conf["clients"])
+    )
+    if os.geteuid() == 0:
+        # nginx's workers run as the owner of VAR (as the Zope clients do), not as `nobody`.
+        owner = var.stat()
+        user = (
+            f"user {pwd.getpwuid(owner.st_uid).pw_name} "
+            f"{grp.getgrgid(owner.st_gid).gr_name};"
+        )
+    else:
+        user = (
+            "# (no `user`: not started as root, nginx runs as the user who starts it)"
+        )
+    text = _render_template(
+        "nginx.conf.in", dict(conf, upstream_servers=servers, user_directive=user)
+    )
+    (Path(conf["etc"]) / "nginx.conf").write_text(text)
+
+
+def _start_nginx(conf, nginx):
+    var = Path(conf["var"])
+    command = [
+        nginx,
+        "-p",
+        f"{var / 'nginx'}/",
+        "-c",
+        f"{conf['etc']}/nginx.conf",
+        "-e",
+        str(var / "log" / "nginx-error.log"),
+    ]
+    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+    if checked.returncode != 0:
+        sys.exit(f"nginx refuses {conf['etc']}/nginx.conf:\n{checked.stderr}")
+    pid = _running(conf, "nginx")
+    if pid:
+        # Already running: re-read the configuration (the clients may have changed).
+        os.kill(pid, signal.SIGHUP)
+        print("nginx is already running; it re-reads its configuration.")
+        process = None
+    else:
+        process = _spawn(conf, "nginx", command, "nginx-stdout.log")
+    url = f"http://{_local(conf['lb_host'])}:{conf['lb_port']}/vnarchive"
+    if not _wait_for_http(url, 60, process):
+        sys.exit(f"nginx did not answer at {url}; see {var}/log/nginx-error.log")
+    print(f"The load balancer serves vnarchive at {url}")
+
+
+# ---- Actions ----
+
+
+def _check_storage(conf):
+    """Refuse to start clients of one storage beside running clients of the other."""
+    marker = Path(conf["var"]) / "running-storage"
+    previous = marker.read_text().strip() if marker.exists() else conf["storage"]
+    if previous != conf["storage"] and any(
+        _running(conf, name) for name in _components(conf) if name != "nginx"
+    ):
+        sys.exit(
+            f"vnarchive runs with VNARCHIVE_STORAGE={previous} in {conf['var']}; "
+            "stop it first (make stop)."
+        )
+    marker.write_text(conf["storage"] + "\n")
+
+
+def start(conf):
+    Path(conf["var"], "log").mkdir(parents=True, exist_ok=True)
+    nginx = _nginx_binary() if conf["lb"] else None
+    if _pg_private(conf):
+        _pg_bindir(conf)
+        _pg_account()
+    _check_storage(conf)
+    render(conf)
+    if conf["storage"] == "zeo":
+        process = _spawn(
+            conf,
+            "zeoserver",
+            [str(BIN / "runzeo"), "-C", f"{conf['etc']}/zeo.conf"],
+            "zeo-stdout.log",
+        )
+        if not _wait_for_port(conf["zeo_address"], process=process):
+            sys.exit(f"ZEO did not start; see {conf['var']}/log/zeo.log")
+    elif _pg_private(conf):
+        _start_postgresql(conf)
     _create_site(conf)
-    for offset, client in enumerate(client_names(conf)):
-        _spawn(
+    processes = {
+        client: _spawn(
             conf,
             client,
             [str(BIN / "runwsgi"), f"{conf['etc']}/zope-{client}.ini"],
             f"{client}-stdout.log",
         )
-        url = f"http://{conf['http_host']}:{conf['http_port'] + offset}/vnarchive"
-        if not _wait_for_http(url):
+        for client in client_names(conf)
+    }
+    for offset, client in enumerate(client_names(conf)):
+        host = _local(conf["http_host"])
+        url = f"http://{host}:{conf['http_port'] + offset}/vnarchive"
+        if not _wait_for_http(url, process=processes[client]):
             sys.exit(f"{client} did not answer; see {conf['var']}/log/{client}.log")
         print(f"vnarchive is served at {url}")
+    if nginx:
+        _start_nginx(conf, nginx)
+
+
+def _components(conf):
+    """What may run, in the order to stop it: configured, or found by its pidfile."""
+    found = {path.stem for path in Path(conf["var"]).glob("client*.pid")}
+    clients = sorted(
+        found | set(client_names(conf)),
+        key=lambda name: int(name[len("client") :] or 0),
+        reverse=True,
+    )
+    return ["nginx", *clients, "zeoserver", "postgresql"]
+
+
+def _gone(pid):
+    """True when `pid` has exited, even if its new parent has not reaped it yet."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] == "Z"  # a zombie
 
 
 def stop(conf):
-    for name in [*reversed(client_names(conf)), "zeoserver"]:
+    for name in _components(conf):
         pid = _running(conf, name)
         if pid is None:
             continue
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(100):
-            if _running(conf, name) is None:
-                break
+        if name == "postgresql":
+            # Fast shutdown (SIGINT) of the postmaster, which stops its own processes;
+            # then immediate shutdown (SIGQUIT); SIGKILL only as the last resort.
+            steps = [(os.kill, signal.SIGINT, 60), (os.kill, signal.SIGQUIT, 10)]
+        else:
+            steps = [(os.killpg, signal.SIGTERM, 10)]
+        for send, signum, seconds in steps:
             try:
-                os.kill(pid, 0)
+                send(pid, signum)
             except ProcessLookupError:
                 break
-            time.sleep(0.1)
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline and not _gone(pid):
+                time.sleep(0.1)
+            if _gone(pid):
+                break
         else:
-            os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
         _pidfile(conf, name).unlink(missing_ok=True)
         print(f"stopped {name}")
 
 
 def status(conf):
-    for name in ["zeoserver", *client_names(conf)]:
+    marker = Path(conf["var"]) / "running-storage"
+    if marker.exists():  # what start last ran here, whatever this environment says
+        conf = dict(conf, storage=marker.read_text().strip())
+    configured = {
+        "zeoserver": conf["storage"] == "zeo",
+        "postgresql": _pg_private(conf),
+        "nginx": conf["lb"],
+        **dict.fromkeys(client_names(conf), True),
+    }
+    for name in reversed(_components(conf)):
         pid = _running(conf, name)
-        print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}")
+        if pid or configured.get(name):
+            print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}")
 
 
 def serve_zeo(conf):
@@ -198,10 +636,14 @@ def serve_zeo(conf):
 
 
 def serve_client(conf):
-    """Render, wait for ZEO, create the site unless it exists, run client1 in the foreground."""
+    """Render, wait for the database, create the site unless it exists, run client1."""
     render(conf)
-    if not _wait_for_port(conf["zeo_address"], seconds=300):
-        sys.exit(f"ZEO does not answer at {conf['zeo_address']}")
+    if conf["storage"] == "zeo":
+        address = conf["zeo_address"]
+    else:
+        address = _dsn_address(_pg_dsn(conf))
+    if address and not _wait_for_port(address, seconds=300):
+        sys.exit(f"The database does not answer at {address}")
     _create_site(conf)
     runwsgi = str(BIN / "runwsgi")
     os.execv(runwsgi, [runwsgi, f"{conf['etc']}/zope-{client_names(conf)[0]}.ini"])
