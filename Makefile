@@ -12,7 +12,7 @@ APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certifi
 
 .PHONY: help
 help: ## Show the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 .PHONY: system
 system: ## Install the Debian packages (as root), or name those missing
@@ -126,3 +126,16 @@ docker-check: ## Parse docker/docker-compose.yml (docker compose, else docker-co
 buildout-smoke: ## CI step: build with buildout, start it on free ports, fetch the site once
 	scripts/buildout_smoke.sh
 
+# ---- Backups and fixity (scripts/backup.py, scripts/fixity.py; see docs/operations.md) ----
+.PHONY: backup
+backup: ## Back up database and files into two independent sets (VNARCHIVE_BACKUP_1, _2; FULL=1)
+	$(BIN)/python scripts/backup.py backup $(if $(FULL),--full)
+
+.PHONY: restore
+restore: ## Verify a backup set, then restore it with the servers stopped: FROM=1|2 [AT=point]
+	@test -n "$(FROM)" || { echo "Usage: make restore FROM=1|2 [AT=YYYY-MM-DD-HH-MM-SS]"; exit 2; }
+	$(BIN)/python scripts/backup.py restore --from $(FROM) $(if $(AT),--at $(AT))
+
+.PHONY: fixity
+fixity: ## Check every stored file against its SHA-256; resumes an unfinished run (RESTART=1)
+	$(BIN)/zconsole run $(or $(VNARCHIVE_ETC),instance/etc)/zope-client1.conf scripts/fixity.py $(if $(RESTART),--restart)

@@ -23,6 +23,7 @@ VIEWED = "viewed"
 DELETED = "deleted"
 FILE_ADDED = "file_added"
 FILES_DESTROYED = "files_destroyed"
+FIXITY_FAILED = "fixity_failed"
 
 
 class RecordJournal(Persistent):
