@@ -7,8 +7,9 @@
     python scripts/ctl.py status
     python scripts/ctl.py render        only render instance/etc
     python scripts/ctl.py serve-zeo     render, then run ZEO in the foreground (containers)
-    python scripts/ctl.py serve-client  render, wait for the database, create the site, run
-                                        client1 in the foreground (containers)
+    python scripts/ctl.py serve-client  render, wait for the database, run client
+                                        VNARCHIVE_CLIENT_NUMBER [1] in the foreground
+                                        (containers; client 1 creates the site if missing)
 
 Settings come from the environment (defaults in brackets): VNARCHIVE_VAR [instance/var],
 VNARCHIVE_ETC [instance/etc], VNARCHIVE_ZEO [127.0.0.1:8100], VNARCHIVE_HOST [127.0.0.1],
@@ -636,7 +637,13 @@ def serve_zeo(conf):
 
 
 def serve_client(conf):
-    """Render, wait for the database, create the site unless it exists, run client1."""
+    """Render, wait for the database, run client VNARCHIVE_CLIENT_NUMBER [1] in the foreground.
+
+    Client 1 creates the site when it is missing; the others serve what client 1 made, so
+    that several containers starting at once never race to create it.
+    """
+    number = int(os.environ.get("VNARCHIVE_CLIENT_NUMBER", "1"))
+    conf = dict(conf, clients=max(conf["clients"], number))
     render(conf)
     if conf["storage"] == "zeo":
         address = conf["zeo_address"]
@@ -644,9 +651,12 @@ def serve_client(conf):
         address = _dsn_address(_pg_dsn(conf))
     if address and not _wait_for_port(address, seconds=300):
         sys.exit(f"The database does not answer at {address}")
-    _create_site(conf)
+    if number == 1:
+        _create_site(conf)
     runwsgi = str(BIN / "runwsgi")
-    os.execv(runwsgi, [runwsgi, f"{conf['etc']}/zope-{client_names(conf)[0]}.ini"])
+    os.execv(
+        runwsgi, [runwsgi, f"{conf['etc']}/zope-{client_names(conf)[number - 1]}.ini"]
+    )
 
 
 ACTIONS = {
