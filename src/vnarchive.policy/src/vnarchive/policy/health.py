@@ -1,0 +1,226 @@
+"""Health of the site for monitoring: database, Solr, task queue and workers.
+
+`GET /vnarchive/@health` (REST) and `/vnarchive/@@health` (plain JSON) answer anonymously with
+
+    {"status": "ok" | "degraded" | "down",
+     "checked": "2025-11-21T08:00:00Z",
+     "checks": {"database": {...}, "solr": {...}, "queue": {...}, "workers": {...}}}
+
+and HTTP 503 when the database check fails ("down"), 200 otherwise. A component that is not
+set up ("not configured") does not degrade the site; one that is set up and fails does.
+
+What the answer shows is chosen for an anonymous audience: the status of each component, the
+storage kind (zeo, filestorage, relstorage…), the database name (`main`), whether it is read-only,
+the time of the last transaction and how long each check took. It never shows file paths,
+host names or ports (a storage's own name is its file path or its server address, so it is
+left out), numbers of objects or records, software versions, or error messages (those can
+carry paths and addresses): a failed check shows only the exception's class name, and the
+details go to the event log.
+"""
+
+from datetime import datetime
+from datetime import UTC
+from persistent.TimeStamp import TimeStamp
+from plone.registry.interfaces import IRegistry
+from Products.Five.browser import BrowserView
+from ZODB.utils import maxtid
+from ZODB.utils import z64
+from zope.component import queryUtility
+from zope.interface import Interface
+
+import http.client
+import importlib.util
+import json
+import logging
+import ssl
+import time
+
+
+logger = logging.getLogger("vnarchive.health")
+
+OK = "ok"
+ERROR = "error"
+NOT_CONFIGURED = "not configured"
+
+SOLR_TIMEOUT = 2.0  # seconds; a monitoring probe must answer quickly
+
+# Storage classes by the kind reported (the class name is enough to tell them apart).
+STORAGE_KINDS = {
+    "ClientStorage": "zeo",
+    "FileStorage": "filestorage",
+    "RelStorage": "relstorage",
+    "DemoStorage": "demostorage",
+    "MappingStorage": "mappingstorage",
+}
+
+
+class IHealthCheck(Interface):
+    """A named utility that checks one component ("queue", "workers").
+
+    Calling it with the site returns a dict with at least "status" ("ok" or "error");
+    it may raise, which counts as "error". Until such a utility is registered, the
+    component is reported as "not configured".
+    """
+
+    def __call__(site):
+        """Check the component."""
+
+
+def _iso(seconds):
+    return (
+        datetime.fromtimestamp(seconds, UTC)
+        .replace(microsecond=0)
+        .isoformat()
+        .replace("+00:00", "Z")
+    )
+
+
+def check_database(context):
+    """A read through the storage of the site's own ZODB connection.
+
+    For ZEO it first asks whether the client is connected (a disconnected client would
+    otherwise wait for the server), then reads the history of the root object, which is a
+    round trip to the ZEO server (for RelStorage, a query; for FileStorage, a read of
+    the file).
+    """
+    db = context._p_jar.db()
+    storage = db.storage
+    kind = type(storage).__name__
+    result = {
+        "status": OK,
+        "storage": STORAGE_KINDS.get(kind, kind.lower()),
+        "database": db.database_name,
+        "read_only": bool(storage.isReadOnly()),
+    }
+    is_connected = getattr(storage, "is_connected", None)
+    if is_connected is not None and not is_connected():
+        return dict(result, status=ERROR, error="Disconnected")
+    # The root object's record: a real read from the storage, below the object caches.
+    history = storage.history(z64, 1)
+    if not history:
+        raise LookupError("no root object")
+    storage.loadBefore(z64, maxtid)
+    tid = storage.lastTransaction()
+    if tid and tid != z64:
+        result["last_transaction"] = _iso(TimeStamp(tid).timeTime())
+    return result
+
+
+def check_solr(context):
+    """collective.solr: not configured unless its add-on is installed and active; then a ping."""
+    if importlib.util.find_spec("collective.solr") is None:
+        return {
+            "status": NOT_CONFIGURED,
+            "package_installed": False,
+            "addon_installed": False,
+            "active": False,
+        }
+    registry = queryUtility(IRegistry)
+    addon = registry is not None and "collective.solr.active" in registry.records
+    active = bool(addon and registry["collective.solr.active"])
+    result = {
+        "status": NOT_CONFIGURED,
+        "package_installed": True,
+        "addon_installed": addon,
+        "active": active,
+    }
+    if not active:
+        return result
+    from collective.solr.interfaces import ISolrConnectionManager
+
+    manager = queryUtility(ISolrConnectionManager)
+    connection = manager.getConnection() if manager is not None else None
+    if connection is None:
+        return dict(result, status=ERROR, error="NoConnection")
+    _ping_solr(connection)
+    return dict(result, status=OK)
+
+
+def _ping_solr(connection):
+    """GET <base>/admin/ping on a fresh short-lived connection (not the thread's own)."""
+    if connection.https_connection:
+        context = (
+            ssl._create_unverified_context()
+            if connection.ignore_certificate_check
+            else None
+        )
+        client = http.client.HTTPSConnection(
+            connection.host, timeout=SOLR_TIMEOUT, context=context
+        )
+    else:
+        client = http.client.HTTPConnection(connection.host, timeout=SOLR_TIMEOUT)
+    try:
+        client.request(
+            "GET",
+            f"{connection.solrBase}/admin/ping?wt=json",
+            headers=dict(connection.auth_headers),
+        )
+        response = client.getresponse()
+        body = response.read()
+    finally:
+        client.close()
+    if response.status != 200:
+        raise ConnectionError(f"Solr ping answered HTTP {response.status}")
+    if json.loads(body).get("status") != "OK":
+        raise ConnectionError("Solr ping did not answer OK")
+
+
+def _registered_check(name):
+    def check(context):
+        utility = queryUtility(IHealthCheck, name=name)
+        if utility is None:
+            return {"status": NOT_CONFIGURED}
+        return dict(utility(context))
+
+    return check
+
+
+check_queue = _registered_check("queue")
+check_workers = _registered_check("workers")
+
+
+def _run(name, check, context):
+    started = time.perf_counter()
+    try:
+        result = dict(check(context))
+    except Exception as error:
+        logger.warning("health check %s failed", name, exc_info=True)
+        result = {"status": ERROR, "error": type(error).__name__}
+    if result.get("status") not in (OK, ERROR, NOT_CONFIGURED):
+        result["status"] = ERROR
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def report(context):
+    """(payload, HTTP status) of every check; looks the checks up when called."""
+    checks = {
+        "database": _run("database", check_database, context),
+        "solr": _run("solr", check_solr, context),
+        "queue": _run("queue", check_queue, context),
+        "workers": _run("workers", check_workers, context),
+    }
+    if checks["database"]["status"] != OK:
+        status, code = "down", 503
+    elif any(check["status"] == ERROR for check in checks.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = OK, 200
+    payload = {"status": status, "checked": _iso(time.time()), "checks": checks}
+    return payload, code
+
+
+def no_store(response):
+    response.setHeader("Cache-Control", "no-store")
+
+
+class HealthView(BrowserView):
+    """/@@health: the same report as plain JSON, for probes that send no Accept header."""
+
+    def __call__(self):
+        payload, code = report(self.context)
+        response = self.request.response
+        response.setStatus(code)
+        response.setHeader("Content-Type", "application/json; charset=utf-8")
+        no_store(response)
+        return json.dumps(payload)

@@ -1,0 +1,13 @@
+"""GET /vnarchive/@health: the site's health for monitoring (see vnarchive.policy.health)."""
+
+from plone.restapi.services import Service
+from vnarchive.policy.health import no_store
+from vnarchive.policy.health import report
+
+
+class HealthGet(Service):
+    def reply(self):
+        payload, code = report(self.context)
+        self.request.response.setStatus(code)
+        no_store(self.request.response)
+        return {"@id": f"{self.context.absolute_url()}/@health", **payload}
