@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (installed by `make install` when run as root).
-APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql
+APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql wrk
 
 .PHONY: help
 help: ## Show the targets
@@ -139,3 +139,8 @@ restore: ## Verify a backup set, then restore it with the servers stopped: FROM=
 .PHONY: fixity
 fixity: ## Check every stored file against its SHA-256; resumes an unfinished run (RESTART=1)
 	$(BIN)/zconsole run $(or $(VNARCHIVE_ETC),instance/etc)/zope-client1.conf scripts/fixity.py $(if $(RESTART),--restart)
+
+.PHONY: bench-web
+bench-web: install ## Benchmark pages, REST and search vs vanilla Plone, 1 and 2 clients (needs wrk)
+	@command -v wrk >/dev/null || { echo "bench-web needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/web.py $(BENCH_ARGS)

@@ -8,6 +8,7 @@ check the backup sets themselves: incremental backups, restore points, damage.
 """
 
 from pathlib import Path
+from processes import free_port
 
 import base64
 import hashlib
@@ -16,7 +17,6 @@ import os
 import pytest
 import requests
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,12 +35,6 @@ RECORD_TYPES = [
 ]
 FILE_TYPES = {"ArchivalDocument", "PhotoRecord", "AudioVisualRecord"}
 PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def missing_programs(storage):

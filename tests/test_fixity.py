@@ -4,6 +4,7 @@ from conftest import PROCESSING_DOCUMENT
 from conftest import PUBLISHED_DOCUMENT
 from pathlib import Path
 from plone import api
+from processes import free_port
 from vnarchive.content import journal as kinds
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.interfaces import IFileRecord
@@ -14,7 +15,6 @@ import hashlib
 import os
 import pytest
 import requests
-import socket
 import subprocess
 import sys
 
@@ -141,12 +141,6 @@ def test_a_failure_found_before_an_interruption_stays_in_the_report(portal, hold
 
 
 # ---- `make fixity` on a running site, a blob damaged on disk ----------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,43 +1,20 @@
 """`make start` for real: a ZEO server, a Zope client over it, the site, the demo, restarts."""
 
 from pathlib import Path
+from processes import ADMIN_PASSWORD
+from processes import instance_env
+from processes import run_script
 
-import os
 import pytest
 import requests
-import socket
-import subprocess
-import sys
-
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def instance(tmp_path):
-    env = dict(
-        os.environ,
-        VNARCHIVE_VAR=str(tmp_path / "var"),
-        VNARCHIVE_ETC=str(tmp_path / "etc"),
-        VNARCHIVE_ZEO=f"127.0.0.1:{free_port()}",
-        VNARCHIVE_PORT=str(free_port()),
-        VNARCHIVE_ADMIN_PASSWORD="secret-admin",
-    )
+    env = instance_env(tmp_path)
 
     def ctl(action):
-        return subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "ctl.py"), action],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_script(env, "ctl.py", action)
 
     yield env, ctl
     ctl("stop")
@@ -53,7 +30,7 @@ def test_start_serves_the_site_over_zeo_and_keeps_data_across_restarts(instance)
     assert Path(env["VNARCHIVE_VAR"], "filestorage", "Data.fs").exists()
     assert "<zeoclient>" in Path(env["VNARCHIVE_ETC"], "zope-client1.conf").read_text()
 
-    admin = ("admin", "secret-admin")
+    admin = ("admin", ADMIN_PASSWORD)
     json = {"Accept": "application/json"}
     home = requests.get(site, timeout=60)
     assert home.status_code == 200

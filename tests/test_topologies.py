@@ -6,6 +6,8 @@ A missing nginx or PostgreSQL fails these tests: CI must install them (`make sys
 """
 
 from pathlib import Path
+from processes import free_port
+from processes import free_ports
 
 import base64
 import hashlib
@@ -27,25 +29,6 @@ JSON = {"Accept": "application/json"}
 PROCESSING_DOCUMENT = (
     "000.00.00.H56.2024.02.KH.0000001"  # a demo document, open to edits
 )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def free_ports(count):
-    """`count` consecutive free ports (the clients listen on PORT, PORT+1, ...)."""
-    while True:
-        first = free_port()
-        try:
-            for port in range(first + 1, first + count):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
 
 
 def listening(port):
