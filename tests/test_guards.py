@@ -134,3 +134,9 @@ def test_only_permanent_records_are_transferred(portal, make_document):
     as_user(portal, USERS["ArchiveHead"])
     assert "transfer" not in transitions(ten_years)
     assert "transfer" in transitions(permanent)
+
+
+def test_publishing_sets_the_publication_date(portal, make_document):
+    record = make_document("published")
+    assert record.effective_date is not None
+    assert record.effective().year() >= 2026

@@ -1,5 +1,6 @@
 """Life-cycle rules and the journal, wired to content and workflow events."""
 
+from DateTime import DateTime
 from plone import api
 from vnarchive.content import codelists
 from vnarchive.content import journal as kinds
@@ -78,6 +79,9 @@ def record_transition(obj, event):
     comment = (event.kwargs or {}).get("comment") or None
     if event.old_state.id == PROCESSING:
         freeze_codes(obj)
+    if event.new_state.id == PUBLISHED and not obj.effective_date:
+        # Feeds, sitemaps and "newest first" listings sort on the publication date.
+        obj.setEffectiveDate(DateTime())
     if event.new_state.id == DESTROYED:
         removed = IRecordFiles(obj).destroy() if IFileRecord.providedBy(obj) else []
         obj.destruction = {
