@@ -7,6 +7,7 @@ every file byte-identical. The others build a small FileStorage with blobs direc
 check the backup sets themselves: incremental backups, restore points, damage.
 """
 
+from conftest import RECORD_TYPES
 from pathlib import Path
 from processes import free_port
 
@@ -26,13 +27,6 @@ import transaction
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = ("admin", "secret-admin")
 JSON = {"Accept": "application/json"}
-RECORD_TYPES = [
-    "Fonds",
-    "Dossier",
-    "ArchivalDocument",
-    "PhotoRecord",
-    "AudioVisualRecord",
-]
 FILE_TYPES = {"ArchivalDocument", "PhotoRecord", "AudioVisualRecord"}
 PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"
 

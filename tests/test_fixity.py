@@ -4,7 +4,8 @@ from conftest import PROCESSING_DOCUMENT
 from conftest import PUBLISHED_DOCUMENT
 from pathlib import Path
 from plone import api
-from processes import free_port
+from processes import ADMIN_PASSWORD
+from processes import instance_env
 from vnarchive.content import journal as kinds
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.interfaces import IFileRecord
@@ -12,7 +13,6 @@ from vnarchive.policy import fixity
 from vnarchive.policy.journal import entries
 
 import hashlib
-import os
 import pytest
 import requests
 import subprocess
@@ -145,17 +145,7 @@ def test_a_failure_found_before_an_interruption_stays_in_the_report(portal, hold
 
 @pytest.fixture
 def running_site(tmp_path):
-    env = dict(
-        os.environ,
-        VNARCHIVE_VAR=str(tmp_path / "var"),
-        VNARCHIVE_ETC=str(tmp_path / "etc"),
-        VNARCHIVE_STORAGE="zeo",
-        VNARCHIVE_ZEO=f"127.0.0.1:{free_port()}",
-        VNARCHIVE_PORT=str(free_port()),
-        VNARCHIVE_ADMIN_PASSWORD="secret-admin",
-    )
-    for name in ("VNARCHIVE_CLIENTS", "VNARCHIVE_LB"):
-        env.pop(name, None)
+    env = instance_env(tmp_path, VNARCHIVE_STORAGE="zeo")
 
     def run(*command):
         return subprocess.run(
@@ -174,7 +164,7 @@ def running_site(tmp_path):
 def test_make_fixity_finds_a_blob_damaged_on_disk_and_resumes(running_site):
     env, run = running_site
     site = f"http://127.0.0.1:{env['VNARCHIVE_PORT']}/vnarchive"
-    admin = ("admin", "secret-admin")
+    admin = ("admin", ADMIN_PASSWORD)
     json = {"Accept": "application/json"}
     [found] = requests.get(
         f"{site}/@search",
