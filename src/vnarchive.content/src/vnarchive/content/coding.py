@@ -72,6 +72,11 @@ def ensure_code_free(code, own_uid=None, context=None):
         )
 
 
+def held_code(record):
+    """The code `record` holds in the registry (None before it is added)."""
+    return getattr(aq_base(record), "_claimed_code", None)
+
+
 def is_frozen(record):
     return bool(getattr(aq_base(record), "_codes_frozen", False))
 
@@ -86,7 +91,7 @@ def frozen_error(record):
             "error_codes_frozen",
             default="Không thể đổi mã “${code}”: hồ sơ, tài liệu đã rời khâu chỉnh lý "
             "nên mã đã cố định.",
-            mapping={"code": getattr(aq_base(record), "_claimed_code", None)},
+            mapping={"code": held_code(record)},
         )
     )
 
@@ -100,7 +105,7 @@ def refuse_frozen_change(context, kind, code, prefix=None):
     if context is None or not kind.providedBy(context) or not is_frozen(context):
         return False
     held = aq_base(context)
-    if code != getattr(held, "_claimed_code", None) or (
+    if code != held_code(context) or (
         prefix is not None and prefix != getattr(held, "_code_prefix", prefix)
     ):
         raise frozen_error(context)
@@ -109,7 +114,7 @@ def refuse_frozen_change(context, kind, code, prefix=None):
 
 def _claim(record, code):
     """Give `record` the code `code`; returns True when its code changed."""
-    previous = getattr(aq_base(record), "_claimed_code", None)
+    previous = held_code(record)
     if code == previous:
         return False
     if is_frozen(record):
@@ -129,13 +134,13 @@ def frozen_move_message(record):
         "error_frozen_move",
         default="Không thể chuyển “${code}” sang nơi khác: mã đã cố định sau khâu "
         "chỉnh lý.",
-        mapping={"code": getattr(aq_base(record), "_claimed_code", None)},
+        mapping={"code": held_code(record)},
     )
 
 
 def release_codes(record):
     """Free the code of a record removed while still in processing."""
-    code = getattr(aq_base(record), "_claimed_code", None)
+    code = held_code(record)
     if not code or is_frozen(record):
         return
     registry = code_registry(record)

@@ -21,6 +21,7 @@ from zope.interface import Interface
 
 import hashlib
 import io
+import mimetypes
 import re
 
 
@@ -249,12 +250,5 @@ class RecordFiles:
         return list(store.destroyed or ()) if store else []
 
 
-def blob_path(item):
-    """Path of a committed blob, for streaming it to a client."""
-    return item.blob.committed() if item.blob._p_oid else None
-
-
 def guess_type(name):
-    import mimetypes
-
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
