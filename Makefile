@@ -8,7 +8,9 @@ BIN := $(VENV)/bin
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (installed by `make install` when run as root).
-APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql wrk
+APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql wrk \
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-lao tesseract-ocr-eng tesseract-ocr-fra \
+  poppler-utils qpdf ghostscript graphicsmagick fonts-lao redis-server
 
 .PHONY: help
 help: ## Show the targets
