@@ -1,0 +1,1 @@
+"""Upgrade steps of the vnarchive.policy profile: one module per profile version."""

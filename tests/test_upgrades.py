@@ -1,0 +1,47 @@
+"""A site made with an earlier profile version reaches the current one by its upgrade steps."""
+
+from plone import api
+from vnarchive.content.files import IRecordFiles
+
+import pytest
+
+
+PROFILE = "vnarchive.policy:default"
+
+
+@pytest.fixture
+def setup_tool(holdings):
+    return api.portal.get_tool("portal_setup")
+
+
+def test_profile_version_is_the_newest_upgrade_destination(setup_tool):
+    upgrades = setup_tool.listUpgrades(PROFILE, show_old=True)
+    destinations = [
+        ".".join(step["dest"]) for step in upgrades if isinstance(step, dict)
+    ]
+    assert setup_tool.getVersionForProfile(PROFILE) == max(destinations)
+
+
+def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
+    catalog = api.portal.get_tool("portal_catalog")
+    registry = api.portal.get_tool("portal_registry")
+    ocr_done = catalog.unrestrictedSearchResults(portal_type="ArchivalDocument")[0]
+    page = IRecordFiles(ocr_done._unrestrictedGetObject()).page(1, create=True)
+    page.set_text("Ủy ban nhân dân tỉnh", source="ocr", confidence=42.0)
+    # What a site of the previous version lacked.
+    for index in ("ocr_confidence", "ocr_review_state"):
+        catalog.delIndex(index)
+    del registry.records["collective.solr.active"]
+    setup_tool.setLastVersionForProfile(PROFILE, "20261121001")
+
+    steps = setup_tool.listUpgrades(PROFILE)
+    assert [".".join(step["dest"]) for step in steps] == ["20261121002"]
+    setup_tool.upgradeProfile(PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261121002",)
+    assert {"ocr_confidence", "ocr_review_state"} <= set(catalog.indexes())
+    assert registry["collective.solr.active"] is False
+    # The new indexes are filled for the records that exist: the OCR'd one is in the queue.
+    queued = catalog.unrestrictedSearchResults(ocr_review_state="pending")
+    assert [brain.UID for brain in queued] == [ocr_done.UID]
+    assert queued[0].ocr_confidence == 42.0
