@@ -168,10 +168,7 @@ def own_cpu():
 
 def pipeline_page(page):
     """One page through the pipeline, in a worker process; returns text and CPU times."""
-    from vnarchive.content.digitization.cleanup import clean_page
-    from vnarchive.content.digitization.images import read_page
-    from vnarchive.content.digitization.images import to_png
-    from vnarchive.content.digitization.ocr import ocr_page
+    from vnarchive.content.digitization.pipeline import process_page
 
     times = {}
     mark = own_cpu()
@@ -183,21 +180,14 @@ def pipeline_page(page):
         mark = now
 
     data = Path(page["path"]).read_bytes()
-    scan = read_page(Path(page["path"]).name, data, 1)
-    lap("read")
-    cleaned = clean_page(scan.image, scan.dpi)
-    lap("clean")
-    text = ocr_page(cleaned.image, page["tesseract"], scan.dpi)
-    lap("ocr")
-    png = to_png(cleaned.image, scan.dpi)
-    lap("png")
+    done = process_page(Path(page["path"]).name, data, 1, page["tesseract"], lap)
     return {
-        "text": text.text,
-        "words": text.to_dict(),
-        "png": png,
-        "dpi": scan.dpi,
-        "steps": cleaned.steps,
-        "skew": cleaned.skew_degrees,
+        "text": done.page_text.text,
+        "words": done.page_text.to_dict(),
+        "png": done.png,
+        "dpi": done.dpi,
+        "steps": done.cleaned.steps,
+        "skew": done.cleaned.skew_degrees,
         "times": times,
     }
 

@@ -30,7 +30,6 @@ from vnarchive.policy.digitization import queue
 from ZODB.POSException import ConflictError
 from zope.i18n import translate
 
-import io
 import logging
 import os
 import random
@@ -735,17 +734,10 @@ class _Heartbeat:
 
 def process(data, master, index, languages):
     """Pure work of one page: master bytes -> (clean PNG bytes, dpi, PageText)."""
-    from vnarchive.content.digitization.cleanup import clean_page
-    from vnarchive.content.digitization.images import read_page
-    from vnarchive.content.digitization.ocr import ocr_page
-    from vnarchive.content.digitization.ocr import tesseract_languages
+    from vnarchive.content.digitization.pipeline import process_page
 
-    image = read_page(master, data, index)
-    cleaned = clean_page(image.image, image.dpi)
-    buffer = io.BytesIO()
-    cleaned.image.save(buffer, "PNG", dpi=(image.dpi, image.dpi))
-    page_text = ocr_page(cleaned.image, tesseract_languages(languages), image.dpi)
-    return buffer.getvalue(), image.dpi, page_text
+    page = process_page(master, data, index, languages)
+    return page.png, page.dpi, page.page_text
 
 
 @job("page")
