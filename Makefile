@@ -146,3 +146,38 @@ fixity: ## Check every stored file against its SHA-256; resumes an unfinished ru
 bench-web: install ## Benchmark pages, REST and search vs vanilla Plone, 1 and 2 clients (needs wrk)
 	@command -v wrk >/dev/null || { echo "bench-web needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
+
+.PHONY: bench-search
+bench-search: install ## Benchmark search: 100,000 documents in Solr, Plone REST vs straight to Solr, catalog fallback
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+.PHONY: bench-ocr
+bench-ocr: install ## Benchmark OCR: pipeline (clean-up, hOCR, PDF/A) vs raw tesseract, pages/min and CER
+	$(BIN)/python bench/ocr.py $(BENCH_ARGS)
+
+# ---- Search: Apache Solr 9 with the vnarchive core (solr/, see solr/README.md) ----
+.PHONY: solr
+solr: ## Build Solr (solr/: Maven; the first build fetches from Maven Central, then offline)
+	$(PYTHON) scripts/solrctl.py build
+
+.PHONY: solr-start
+solr-start: ## Start Solr alone on VNARCHIVE_SOLR_PORT [8983] (make start starts it too)
+	$(BIN)/python scripts/ctl.py solr-start
+
+.PHONY: solr-stop
+solr-stop: ## Stop Solr
+	$(BIN)/python scripts/ctl.py solr-stop
+
+.PHONY: solr-sync
+solr-sync: ## Make Solr match the catalog: index missing and stale records, delete removed ones (FULL=1)
+	$(BIN)/zconsole run $(or $(VNARCHIVE_ETC),instance/etc)/zope-client1.conf scripts/solr_sync.py $(if $(FULL),--full)
+
+# ---- Digitization: batch import and workers (docs/digitization.md) ----
+.PHONY: import
+import: ## Import a batch of scans with a progress bar: BATCH=/path [VALIDATE=1] (workers must run)
+	@test -n "$(BATCH)" || { echo "Usage: make import BATCH=/path/to/batch [VALIDATE=1]"; exit 2; }
+	$(BIN)/python scripts/import_batch.py "$(BATCH)" $(if $(VALIDATE),--validate) --conf $(or $(VNARCHIVE_ETC),instance/etc)/zope-client1.conf
+
+.PHONY: worker
+worker: ## Run one digitization worker in the foreground (make start runs VNARCHIVE_WORKERS of them)
+	OMP_THREAD_LIMIT=1 $(BIN)/python scripts/worker.py --conf $(or $(VNARCHIVE_ETC),instance/etc)/zope-client1.conf

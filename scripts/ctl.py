@@ -10,6 +10,8 @@
     python scripts/ctl.py serve-client  render, wait for the database, run client
                                         VNARCHIVE_CLIENT_NUMBER [1] in the foreground
                                         (containers; client 1 creates the site if missing)
+    python scripts/ctl.py serve-worker  render, wait for the database and the site, run one
+                                        digitization worker in the foreground (containers)
 
 Settings come from the environment (defaults in brackets): VNARCHIVE_VAR [instance/var],
 VNARCHIVE_ETC [instance/etc], VNARCHIVE_ZEO [127.0.0.1:8100], VNARCHIVE_HOST [127.0.0.1],
@@ -32,6 +34,22 @@ the `postgres` user, which must be able to traverse the directories above VAR. E
 keeps its blob cache in VAR/clientN/blobcache. VNARCHIVE_PG_DSN [dbname=vnarchive user=vnarchive password=<that one>
 host=127.0.0.1 port=VNARCHIVE_PG_PORT]: set it to use a PostgreSQL managed elsewhere (clients on
 other machines); then no PostgreSQL is started here.
+
+Digitization workers: start runs VNARCHIVE_WORKERS [the number of cores; 0 for none]
+worker processes (scripts/worker.py: Zope clients of the same database that consume the task
+queue, one page at a time each), pids in VAR/workerN.pid, logs in VAR/log/workerN.log. The
+queue is SQLite in VAR/queue/huey.db, or Redis when VNARCHIVE_REDIS_URL is set
+(docs/digitization.md).
+
+Search: start also builds (solr/, Maven) and runs Apache Solr with the vnarchive core on
+VNARCHIVE_SOLR_HOST [127.0.0.1]:VNARCHIVE_SOLR_PORT [8983] (index in VAR/solr, log in
+VAR/log/solr.log, pid in VAR/solr.pid), then points the site's collective.solr at it and
+indexes what Solr misses (scripts/solr_sync.py). VNARCHIVE_SOLR [1]: when java or mvn is
+missing, or Solr does not start, start says so and switches the site to its catalog; 0 leaves
+Solr and the site's search settings alone.
+VNARCHIVE_SOLR_URL [empty]: a Solr core run elsewhere (http://host:port/solr/vnarchive); then no
+Solr is started here. VNARCHIVE_SOLR_HEAP [512m]: Solr's Java heap. `solr-start` and
+`solr-stop` run or stop Solr alone.
 
 Running start again reuses the data; nothing here ever deletes it.
 """
@@ -93,11 +111,21 @@ def settings():
         "pg_port": int(env.get("VNARCHIVE_PG_PORT", "5433")),
         "pg_dsn": env.get("VNARCHIVE_PG_DSN", "").strip(),
         "pg_bin": env.get("VNARCHIVE_PG_BIN", "").strip(),
+        "workers": int(env.get("VNARCHIVE_WORKERS", "") or os.cpu_count() or 1),
+        "solr_url": env.get("VNARCHIVE_SOLR_URL", "").strip(),
+        "solr": _flag(env.get("VNARCHIVE_SOLR"), True)
+        and not env.get("VNARCHIVE_SOLR_URL", "").strip(),
+        "solr_host": env.get("VNARCHIVE_SOLR_HOST", "127.0.0.1"),
+        "solr_port": int(env.get("VNARCHIVE_SOLR_PORT", "8983")),
     }
 
 
 def client_names(conf):
     return [f"client{number}" for number in range(1, conf["clients"] + 1)]
+
+
+def worker_names(conf):
+    return [f"worker{number}" for number in range(1, conf.get("workers", 0) + 1)]
 
 
 def _local(host):
@@ -530,6 +558,7 @@ def start(conf):
         _pg_account()
     _check_storage(conf)
     render(conf)
+    solr = _start_solr(conf, wait=False)
     if conf["storage"] == "zeo":
         process = _spawn(
             conf,
@@ -542,6 +571,7 @@ def start(conf):
     elif _pg_private(conf):
         _start_postgresql(conf)
     _create_site(conf)
+    _configure_solr(conf, solr)
     processes = {
         client: _spawn(
             conf,
@@ -559,6 +589,138 @@ def start(conf):
         print(f"vnarchive is served at {url}")
     if nginx:
         _start_nginx(conf, nginx)
+    _start_workers(conf)
+
+
+# ---- Solr (solr/, scripts/solrctl.py, scripts/solr_sync.py) ----
+
+
+def _solrctl():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import solrctl
+
+    return solrctl
+
+
+def _start_solr(conf, wait=True):
+    """Build and start Solr unless it is off; returns (process or None, core URL or "")."""
+    if conf["solr_url"]:
+        return None, conf["solr_url"]
+    if not conf["solr"]:
+        return None, ""
+    solrctl = _solrctl()
+    missing = solrctl.missing_tools()
+    if missing:
+        print(solrctl.MISSING.format(missing=", ".join(missing)))
+        return None, ""
+    try:
+        solrctl.build()
+    except RuntimeError as error:
+        print(error)
+        return None, ""
+    var = Path(conf["var"])
+    (var / "solr").mkdir(parents=True, exist_ok=True)
+    address = f"{_local(conf['solr_host'])}:{conf['solr_port']}"
+    if not _running(conf, "solr") and _wait_for_port(address, seconds=0.1):
+        print(
+            f"Cổng {address} đang bị chiếm: Solr không khởi động được; tìm kiếm dùng danh mục. "
+            f"Đặt VNARCHIVE_SOLR_PORT khác. / Port {address} is taken: Solr cannot start and "
+            "search uses the catalog. Set another VNARCHIVE_SOLR_PORT."
+        )
+        return None, ""
+    process = _spawn(
+        conf,
+        "solr",
+        solrctl.command(conf["solr_port"], var / "solr", conf["solr_host"]),
+        "solr.log",
+    )
+    url = solrctl.core_url(conf["solr_port"], conf["solr_host"])
+    if wait and not _wait_for_solr(conf, process, url):
+        return None, ""
+    return process, url
+
+
+def _wait_for_solr(conf, process, url):
+    if _solrctl().wait(url, seconds=180, process=process):
+        print(f"Solr serves the vnarchive core at {url}")
+        return True
+    print(
+        f"Solr không trả lời tại {url}: tìm kiếm dùng danh mục của Plone; xem "
+        f"{conf['var']}/log/solr.log. / Solr does not answer at {url}: search uses the "
+        f"Plone catalog; see {conf['var']}/log/solr.log."
+    )
+    return False
+
+
+def _configure_solr(conf, started):
+    """Point the site at Solr (or at nothing) and let Solr catch up with the catalog."""
+    process, url = started
+    if not conf["solr"] and not conf["solr_url"]:
+        return  # VNARCHIVE_SOLR=0: Solr is not managed here; the site's settings stay
+    if url and not _wait_for_solr(conf, process, url):
+        url = ""
+    done = subprocess.run(
+        [
+            str(BIN / "zconsole"),
+            "run",
+            f"{conf['etc']}/zope-{client_names(conf)[0]}.conf",
+            str(ROOT / "scripts" / "solr_sync.py"),
+            "--configure",
+        ],
+        env=dict(os.environ, VNARCHIVE_SOLR_URL=url),
+    )
+    if done.returncode not in (0, 1):
+        print("Solr: the site searches its catalog (see above).")
+
+
+def solr_start(conf):
+    """Start Solr alone (make solr-start) and wait until it answers."""
+    Path(conf["var"], "log").mkdir(parents=True, exist_ok=True)
+    if conf["solr_url"] or not conf["solr"]:
+        sys.exit("Solr is off here (VNARCHIVE_SOLR=0 or VNARCHIVE_SOLR_URL is set).")
+    process, url = _start_solr(conf)
+    if not url:
+        sys.exit(1)
+
+
+def solr_stop(conf):
+    """Stop Solr alone (make solr-stop): SIGTERM, the core closes cleanly."""
+    _stop_components(conf, ["solr"])
+
+
+# ---- Digitization workers (scripts/worker.py) ----
+
+
+def _worker_command(conf):
+    return [
+        str(BIN / "python"),
+        str(ROOT / "scripts" / "worker.py"),
+        "--conf",
+        f"{conf['etc']}/zope-{client_names(conf)[0]}.conf",
+    ]
+
+
+def _start_workers(conf):
+    """Start VNARCHIVE_WORKERS workers; they share the clients' database and the queue."""
+    names = worker_names(conf)
+    if not names:
+        return
+    (Path(conf["var"]) / "queue").mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, VNARCHIVE_VAR=conf["var"], OMP_THREAD_LIMIT="1")
+    started = {
+        name: _spawn(conf, name, _worker_command(conf), f"{name}.log", env=env)
+        for name in names
+    }
+    started = {name: process for name, process in started.items() if process}
+    if started:
+        time.sleep(1)
+    dead = [name for name, process in started.items() if not _alive(process)]
+    if dead:
+        sys.exit(
+            f"{', '.join(dead)} stopped at once; see {conf['var']}/log/{dead[0]}.log"
+        )
+    queue = os.environ.get("VNARCHIVE_REDIS_URL") and "Redis" or "VAR/queue/huey.db"
+    print(f"{len(names)} digitization workers run (queue: {queue})")
 
 
 def _components(conf):
@@ -569,7 +731,13 @@ def _components(conf):
         key=lambda name: int(name[len("client") :] or 0),
         reverse=True,
     )
-    return ["nginx", *clients, "zeoserver", "postgresql"]
+    found_workers = {path.stem for path in Path(conf["var"]).glob("worker*.pid")}
+    workers = sorted(
+        found_workers | set(worker_names(conf)),
+        key=lambda name: int(name[len("worker") :] or 0),
+        reverse=True,
+    )
+    return ["nginx", *workers, *clients, "solr", "zeoserver", "postgresql"]
 
 
 def _gone(pid):
@@ -586,7 +754,11 @@ def _gone(pid):
 
 
 def stop(conf):
-    for name in _components(conf):
+    _stop_components(conf, _components(conf))
+
+
+def _stop_components(conf, names):
+    for name in names:
         pid = _running(conf, name)
         if pid is None:
             continue
@@ -622,6 +794,8 @@ def status(conf):
         "postgresql": _pg_private(conf),
         "nginx": conf["lb"],
         **dict.fromkeys(client_names(conf), True),
+        **dict.fromkeys(worker_names(conf), True),
+        "solr": conf["solr"],
     }
     for name in reversed(_components(conf)):
         pid = _running(conf, name)
@@ -653,10 +827,30 @@ def serve_client(conf):
         sys.exit(f"The database does not answer at {address}")
     if number == 1:
         _create_site(conf)
+        # A Solr run elsewhere (the compose file's `solr` service), or the catalog.
+        _configure_solr(conf, (None, conf["solr_url"]))
     runwsgi = str(BIN / "runwsgi")
     os.execv(
         runwsgi, [runwsgi, f"{conf['etc']}/zope-{client_names(conf)[number - 1]}.ini"]
     )
+
+
+def serve_worker(conf):
+    """Render, wait for the database, run one digitization worker in the foreground.
+
+    The worker itself waits until client 1 has created the site.
+    """
+    render(conf)
+    if conf["storage"] == "zeo":
+        address = conf["zeo_address"]
+    else:
+        address = _dsn_address(_pg_dsn(conf))
+    if address and not _wait_for_port(address, seconds=300):
+        sys.exit(f"The database does not answer at {address}")
+    (Path(conf["var"]) / "queue").mkdir(parents=True, exist_ok=True)
+    os.environ.update(VNARCHIVE_VAR=conf["var"], OMP_THREAD_LIMIT="1")
+    command = _worker_command(conf)
+    os.execv(command[0], command)
 
 
 ACTIONS = {
@@ -666,6 +860,9 @@ ACTIONS = {
     "render": render,
     "serve-zeo": serve_zeo,
     "serve-client": serve_client,
+    "serve-worker": serve_worker,
+    "solr-start": solr_start,
+    "solr-stop": solr_stop,
 }
 
 if __name__ == "__main__":

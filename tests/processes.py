@@ -17,6 +17,13 @@ INHERITED = (
     "VNARCHIVE_PG_DSN",
     "VNARCHIVE_DEMO",
     "VNARCHIVE_STORAGE",
+    "VNARCHIVE_SOLR_URL",
+    "VNARCHIVE_SOLR_PORT",
+    "VNARCHIVE_REDIS_URL",
+    "VNARCHIVE_QUEUE_DB",
+    "VNARCHIVE_IMPORT_ROOT",
+    "VNARCHIVE_LEASE_SECONDS",
+    "VNARCHIVE_WORKERS",
 )
 
 
@@ -48,6 +55,9 @@ def instance_env(base, clients=1, **settings):
         VNARCHIVE_ZEO=f"127.0.0.1:{free_port()}",
         VNARCHIVE_PORT=str(free_ports(clients)),
         VNARCHIVE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        # No Solr unless a test asks for it (VNARCHIVE_SOLR="1", tests/test_solr_instance.py).
+        VNARCHIVE_SOLR="0",
+        VNARCHIVE_SOLR_PORT=str(free_port()),
     )
     env.update(settings)
     return env

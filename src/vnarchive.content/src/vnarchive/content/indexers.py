@@ -128,3 +128,44 @@ def searchable_text(obj):
     if IFileRecord.providedBy(obj):
         parts.append(IRecordFiles(obj).text())
     return " ".join(part for part in parts if part)
+
+
+def ocr_page_stats(pages):
+    """Pages, lowest page confidence (and its page) and mean confidence of OCR'd pages.
+
+    The review queue orders documents by the lowest page, not the mean: one unreadable
+    page in a long, otherwise clean document is what a reviewer has to find, and a mean
+    over 500 pages would hide it. Both are shown. None when no page has OCR text yet.
+    """
+    scored = [
+        (page.confidence, page.number)
+        for page in pages
+        if page.source is not None and page.confidence is not None
+    ]
+    texts = [page for page in pages if page.source is not None]
+    if not texts:
+        return None
+    stats = {"pages": len(texts), "lowest": None, "lowest_page": None, "mean": None}
+    if scored:
+        lowest, number = min(scored)
+        stats.update(
+            lowest=round(float(lowest), 2),
+            lowest_page=number,
+            mean=round(sum(value for value, _n in scored) / len(scored), 2),
+        )
+    return stats
+
+
+@indexer(IFileRecord)
+def ocr_confidence(obj):
+    """The lowest page confidence (0–100) of a document with OCR text: the review order."""
+    stats = ocr_page_stats(IRecordFiles(obj).pages())
+    if stats is None or stats["lowest"] is None:
+        raise AttributeError("ocr_confidence")  # not in the index: nothing to review
+    return stats["lowest"]
+
+
+@indexer(IFileRecord)
+def ocr_stats(obj):
+    """Metadata for the review queue: pages, lowest (and which page), mean confidence."""
+    return ocr_page_stats(IRecordFiles(obj).pages())

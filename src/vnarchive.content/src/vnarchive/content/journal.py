@@ -24,6 +24,10 @@ DELETED = "deleted"
 FILE_ADDED = "file_added"
 FILES_DESTROYED = "files_destroyed"
 FIXITY_FAILED = "fixity_failed"
+# OCR review (kiểm duyệt): a page's text corrected, the document's OCR approved or rejected.
+OCR_CORRECTED = "ocr_corrected"
+OCR_APPROVED = "ocr_approved"
+OCR_REJECTED = "ocr_rejected"
 
 
 class RecordJournal(Persistent):

@@ -107,7 +107,10 @@ def check_database(context):
 
 
 def check_solr(context):
-    """collective.solr: not configured unless its add-on is installed and active; then a ping."""
+    """collective.solr: not configured unless its add-on is installed and active; then a ping.
+
+    "search" tells what answers full-text queries: "solr", or "catalog" when Solr is off or
+    does not answer (the real Solr is pinged: status "ok" or "error")."""
     if importlib.util.find_spec("collective.solr") is None:
         return {
             "status": NOT_CONFIGURED,
@@ -125,15 +128,20 @@ def check_solr(context):
         "active": active,
     }
     if not active:
-        return result
+        return dict(result, search="catalog")
     from collective.solr.interfaces import ISolrConnectionManager
 
     manager = queryUtility(ISolrConnectionManager)
     connection = manager.getConnection() if manager is not None else None
     if connection is None:
-        return dict(result, status=ERROR, error="NoConnection")
-    _ping_solr(connection)
-    return dict(result, status=OK)
+        return dict(result, status=ERROR, error="NoConnection", search="catalog")
+    try:
+        _ping_solr(connection)
+    except Exception as error:
+        # Solr is down: full-text search falls back to the catalog until it is back.
+        logger.warning("health check solr failed", exc_info=True)
+        return dict(result, status=ERROR, error=type(error).__name__, search="catalog")
+    return dict(result, status=OK, search="solr")
 
 
 def _ping_solr(connection):
