@@ -1,0 +1,19 @@
+"""GET /@archive-search: the search page's answer as JSON (facets and snippets included).
+
+Plone's own @search keeps its shape (clients rely on it, and it goes to Solr through
+collective.solr with the same permission filter); this service adds what people search
+with: Telex/VNI variants, facets, year ranges, snippets with page numbers.
+"""
+
+from plone import api
+from plone.restapi.services import Service
+from vnarchive.policy.search.service import outcome_json
+from vnarchive.policy.search.service import run_search
+
+
+class ArchiveSearchGet(Service):
+    def reply(self):
+        outcome = run_search(self.context, self.request.form)
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        base_url = f"{api.portal.get().absolute_url()}/@archive-search"
+        return outcome_json(outcome, self.request, base_url)
