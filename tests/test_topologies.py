@@ -89,6 +89,9 @@ class Cluster:
             VNARCHIVE_ZEO=f"127.0.0.1:{free_port()}",
             VNARCHIVE_PG_PORT=str(free_port()),
             VNARCHIVE_ADMIN_PASSWORD=ADMIN[1],
+            # One digitization worker runs beside the clients; search is the catalog's here.
+            VNARCHIVE_WORKERS="1",
+            VNARCHIVE_SOLR="0",
         )
         for name in ("VNARCHIVE_LB", "VNARCHIVE_PG_DSN", "VNARCHIVE_DEMO"):
             self.env.pop(name, None)
@@ -302,7 +305,7 @@ def test_a_restart_keeps_the_data(cluster):
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr
     database = "zeoserver" if cluster.storage == "zeo" else "postgresql"
     assert stopped.stdout.split() == (
-        f"stopped nginx stopped client2 stopped client1 stopped {database}".split()
+        f"stopped nginx stopped worker1 stopped client2 stopped client1 stopped {database}".split()
     )
     ports = [*cluster.ports, int(cluster.env["VNARCHIVE_LB_PORT"])]
     if cluster.storage == "relstorage":
