@@ -2,7 +2,9 @@
 
 Run by scripts/ctl.py as `zconsole run instance/etc/zope-client1.conf scripts/create_site.py`
 (`app` is the Zope root). Settings: VNARCHIVE_SITE_ID [vnarchive], VNARCHIVE_ADMIN_PASSWORD
-[admin], VNARCHIVE_DEMO [1], VNARCHIVE_DEMO_FILE [profiles/demo/holdings.json].
+[admin], VNARCHIVE_DEMO [1], VNARCHIVE_DEMO_FILE [profiles/demo/holdings.json],
+VNARCHIVE_DEMO_BATCH [1] (with the demo, also start a small digitization batch generated
+into VAR/demo-batch: vnarchive.policy.demo_batch).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
@@ -17,6 +19,25 @@ DEMO_FILE = Path(os.environ.get("VNARCHIVE_DEMO_FILE", "profiles/demo/holdings.j
 SITE_ID = os.environ.get("VNARCHIVE_SITE_ID", "vnarchive")
 ADMIN_PASSWORD = os.environ.get("VNARCHIVE_ADMIN_PASSWORD", "admin")
 LOAD_DEMO = os.environ.get("VNARCHIVE_DEMO", "1") == "1"
+DEMO_BATCH = os.environ.get("VNARCHIVE_DEMO_BATCH", "1") == "1"
+
+
+def start_demo_batch(site):
+    """Start the demo digitization batch (VAR/demo-batch) as admin; never fail the site."""
+    from vnarchive.policy import demo_batch
+
+    folder = demo_batch.default_folder()
+    if folder is None:
+        print("No VNARCHIVE_VAR: no demo digitization batch.")
+        return
+    savepoint = transaction.savepoint()
+    try:
+        batch = demo_batch.start(site, "admin", folder)
+    except Exception as error:  # the demo scans are a bonus; the site must be created
+        savepoint.rollback()
+        print(f"No demo digitization batch ({type(error).__name__}: {error}).")
+        return
+    print(f"Started the demo digitization batch {batch.id} ({folder}).")
 
 
 def main(app):
@@ -48,6 +69,8 @@ def main(app):
 
         records = demo.load(site, DEMO_FILE)
         print(f"Loaded {len(records)} demo records.")
+        if DEMO_BATCH:
+            start_demo_batch(site)
     transaction.commit()
     print(f"Created the site '{SITE_ID}'.")
 

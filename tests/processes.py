@@ -24,6 +24,7 @@ INHERITED = (
     "VNARCHIVE_IMPORT_ROOT",
     "VNARCHIVE_LEASE_SECONDS",
     "VNARCHIVE_WORKERS",
+    "VNARCHIVE_DEMO_BATCH",
 )
 
 
@@ -58,6 +59,9 @@ def instance_env(base, clients=1, **settings):
         # No Solr unless a test asks for it (VNARCHIVE_SOLR="1", tests/test_solr_instance.py).
         VNARCHIVE_SOLR="0",
         VNARCHIVE_SOLR_PORT=str(free_port()),
+        # No demo digitization batch either (tests/test_demo_batch.py asks for it): its files
+        # would still be arriving while a test backs up or compares the site.
+        VNARCHIVE_DEMO_BATCH="0",
     )
     env.update(settings)
     return env

@@ -92,6 +92,7 @@ class Cluster:
             # One digitization worker runs beside the clients; search is the catalog's here.
             VNARCHIVE_WORKERS="1",
             VNARCHIVE_SOLR="0",
+            VNARCHIVE_DEMO_BATCH="0",
         )
         for name in ("VNARCHIVE_LB", "VNARCHIVE_PG_DSN", "VNARCHIVE_DEMO"):
             self.env.pop(name, None)
