@@ -43,7 +43,8 @@ def pattern(words):
 
 @pytest.fixture
 def solr(solr_server):
-    """Solr holding DOCUMENTS (again: the site tests empty it)."""
+    """Solr holding DOCUMENTS only (whatever another test left there is removed first)."""
+    solr_server.delete_all()
     solr_server.update([dict(doc, SearchableText=doc["Title"]) for doc in DOCUMENTS])
     return solr_server
 

@@ -5,6 +5,17 @@ Solr is down, every query with SearchableText (Plone's search, REST @search, liv
 would fail. This one catches the connection error, logs it, answers from the catalog (which
 folds Vietnamese too, see lexicon.py) and marks the request with FALLBACK (``True``), so that
 a page can tell staff that results come from the catalog.
+
+It also gives Solr the words of a query that Plone munged for its catalog
+(`plone.base.utils.munge_search_term`: ``bí mật`` becomes ``bí* AND mật*``), as collections
+and saved searches (plone.app.querystring, REST ``@querystring-search``, "contains" and "is"
+alike) send them. collective.solr takes ``AND`` for a query written
+for Solr and sends it as it is, with the wildcards folded by unidecode (``bi* AND mat*``), to
+the exact-diacritics ``SearchableText`` only, bypassing the search pattern: Vietnamese words
+were never found. ``bí* AND mật*`` goes to Solr as ``bí mật`` (`solr_words`), which
+collective.solr searches as a prefix and as the word itself through the search pattern, on
+the exact and the folded fields, exactly as ``@search?SearchableText=bí mật``. The catalog
+still gets the munged query.
 """
 
 from Acquisition import aq_base
@@ -16,14 +27,65 @@ from collective.solr.utils import isActive
 from Products.ZCatalog.ZCatalog import ZCatalog
 from zope.globalrequest import getRequest
 from zope.interface import implementer
+from zope.publisher.interfaces.http import IHTTPRequest
 
 import http.client
 import logging
+import re
 
 
 logger = logging.getLogger("vnarchive.policy.solr")
 
 FALLBACK = "vnarchive.search_fallback"
+
+_PHRASE = re.compile(r'^"[^"]+"$')
+# A word as munge_search_term leaves it (its own wildcard at the end), or as typed; nothing
+# that Solr's query syntax would read as an operator.
+_WORD = re.compile(r"^[^\s\"*?()\[\]{}:^~\\+!&|]+\*?$")
+
+
+def solr_words(text):
+    """The words of a catalog query munged by Plone, for collective.solr's simple search.
+
+    ``bí* AND mật*`` → ``bí mật``; ``lưu*`` → ``lưu``; phrases stay (``"lưu trữ" AND bí*`` →
+    ``"lưu trữ" bí``). collective.solr searches every word as itself and as a prefix, so
+    nothing is lost (``q.op`` is AND). Anything else (OR, NOT, wildcards inside a word,
+    Solr syntax) is returned unchanged.
+    """
+    if not isinstance(text, str) or ("*" not in text and " AND " not in text):
+        return text
+    words = []
+    for part in text.strip().split(" AND "):
+        part = part.strip()
+        if _PHRASE.match(part):
+            words.append(part)
+            continue
+        for word in part.split():
+            if not _WORD.match(word) or word.rstrip("*") in ("AND", "OR", "NOT"):
+                return text
+            words.append(word.rstrip("*"))
+    return " ".join(words) if words else text
+
+
+def _for_solr(request, keywords):
+    """`keywords` with SearchableText (from them or from `request`) as `solr_words`."""
+    if "SearchableText" in keywords:
+        source = keywords
+    elif isinstance(request, dict):
+        source = request
+    elif request is not None and IHTTPRequest.providedBy(request):
+        source = request.form
+    else:
+        return keywords
+    value = source.get("SearchableText")
+    if isinstance(value, dict):
+        words = solr_words(value.get("query"))
+        changed = words != value.get("query")
+        words = dict(value, query=words)
+    else:
+        words = solr_words(value)
+        changed = words != value
+    return dict(keywords, SearchableText=words) if changed else keywords
 
 
 def fell_back(request=None):
@@ -40,7 +102,7 @@ class FallbackDispatcher:
     def __call__(self, request, **keywords):
         if isActive():
             try:
-                return solrSearchResults(request, **keywords)
+                return solrSearchResults(request, **_for_solr(request, keywords))
             except FallBackException:
                 pass
             except (SolrException, OSError, http.client.HTTPException) as error:
