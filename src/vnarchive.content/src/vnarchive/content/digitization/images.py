@@ -112,11 +112,6 @@ class PageImageError(ArchivalValidationError):
             (self.code, self.file_name, self.page, message, mapping),
         )
 
-    def __str__(self):
-        from zope.i18n import translate
-
-        return translate(self.message)
-
 
 def _rebuild_error(code, name, page, message, mapping):
     return PageImageError(code, name, page, message, **mapping)

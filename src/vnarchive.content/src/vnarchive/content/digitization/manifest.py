@@ -28,6 +28,8 @@ from datetime import time
 from pathlib import Path
 from pathlib import PurePosixPath
 from vnarchive.content import _
+from vnarchive.content.errors import message_text
+from vnarchive.content.errors import SOURCE_LANGUAGE
 from zope.i18nmessageid import Message
 
 import csv
@@ -92,7 +94,7 @@ class Problem:
     column: str | None = None
     file: str | None = None
 
-    def text(self, language="vi"):
+    def text(self, language=SOURCE_LANGUAGE):
         """The message in `language` (Vietnamese by default, not zope.i18n's English fallback)."""
         return render(self.message, language)
 
@@ -114,9 +116,8 @@ class Problem:
         return f"{where}: {self.text()}" if where else self.text()
 
 
-def render(message, language="vi"):
+def render(message, language=SOURCE_LANGUAGE):
     """Translate `message`, and the messages in its mapping (field labels) too."""
-    from zope.i18n import translate
 
     if isinstance(message, Message) and message.mapping:
         mapping = {
@@ -124,7 +125,7 @@ def render(message, language="vi"):
             for key, value in message.mapping.items()
         }
         message = Message(message, mapping=mapping)
-    return translate(message, target_language=language)
+    return message_text(message, language)
 
 
 @dataclass

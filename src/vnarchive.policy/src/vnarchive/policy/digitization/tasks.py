@@ -23,12 +23,12 @@ from pathlib import Path
 from plone.uuid.interfaces import IUUID
 from vnarchive.content import identifiers
 from vnarchive.content.errors import ArchivalValidationError
+from vnarchive.content.errors import message_text
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy import _
 from vnarchive.policy.digitization import batches as model
 from vnarchive.policy.digitization import queue
 from ZODB.POSException import ConflictError
-from zope.i18n import translate
 
 import logging
 import os
@@ -71,7 +71,7 @@ class BatchError(ArchivalValidationError):
 
 def text(message):
     """An i18n message as the Vietnamese text stored for people (batches keep text)."""
-    return translate(message) if message is not None else None
+    return message_text(message) if message is not None else None
 
 
 def _reason(error):
