@@ -35,6 +35,9 @@ def page(browser):
         locale="vi-VN", viewport={"width": 1280, "height": 1000}
     )
     page = context.new_page()
+    # Script errors of the page, for tests that check a page's own JavaScript ran cleanly.
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     context.close()
 

@@ -10,56 +10,23 @@ from conftest import DEMO_PASSWORD
 from conftest import PUBLISHED_DOCUMENT
 from conftest import SECRET_DOCUMENT
 from conftest import USERS
-from pathlib import Path
-from playwright.sync_api import sync_playwright
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
+from test_browser import browser  # noqa: F401 (the fixture)
+from test_browser import page  # noqa: F401 (the fixture)
+from test_browser import shot
 from viewer_data import PDFA_KIND
 from viewer_data import sample_pdfa
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.viewer import convert
 
-import os
 import pytest
 import transaction
 
 
-CHROMIUM = os.environ.get("VNARCHIVE_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(os.environ.get("VNARCHIVE_SCREENSHOTS", "/tmp/vnarchive-screenshots"))
 WAIT = 30_000  # ms
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # A missing browser fails the run: install Debian's chromium (make system does).
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": 1280, "height": 1000}
-    )
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.errors = errors
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
