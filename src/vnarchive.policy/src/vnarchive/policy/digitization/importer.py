@@ -188,10 +188,6 @@ class ImportRefused(ArchivalValidationError):
 # -- messages ------------------------------------------------------------------------
 
 
-def _msg(msgid, default, **mapping):
-    return _(msgid, default=default, mapping=mapping)
-
-
 def _field_label(fields, name):
     item = fields.get(name)
     return item.title if item is not None and item.title else name
@@ -297,12 +293,14 @@ def _choice(item, text, context, label):
         return text.zfill(2)
     raise _Conversion(
         "invalid_code",
-        _msg(
+        _(
             "import_error_code_value",
-            "${label}: mã “${value}” không có trong danh mục. Các mã hợp lệ: ${values}.",
-            label=label,
-            value=text,
-            values=", ".join(str(value) for value in values),
+            default="${label}: mã “${value}” không có trong danh mục. Các mã hợp lệ: ${values}.",
+            mapping={
+                "label": label,
+                "value": text,
+                "values": ", ".join(str(value) for value in values),
+            },
         ),
     )
 
@@ -315,11 +313,10 @@ def _convert(item, text, context, label):
         except ValueError:
             raise _Conversion(
                 "invalid_number",
-                _msg(
+                _(
                     "import_error_number",
-                    "${label}: “${value}” không phải là số nguyên.",
-                    label=label,
-                    value=text,
+                    default="${label}: “${value}” không phải là số nguyên.",
+                    mapping={"label": label, "value": text},
                 ),
             ) from None
     if IBool.providedBy(item):
@@ -328,11 +325,10 @@ def _convert(item, text, context, label):
             return key in TRUE
         raise _Conversion(
             "invalid_value",
-            _msg(
+            _(
                 "import_error_bool",
-                "${label}: “${value}” phải là có/không (true/false, 1/0).",
-                label=label,
-                value=text,
+                default="${label}: “${value}” phải là có/không (true/false, 1/0).",
+                mapping={"label": label, "value": text},
             ),
         )
     if ICollection.providedBy(item):
@@ -359,29 +355,31 @@ def _field_problem(error, name, fields, row, file_name):
         code, message = "invalid_value", error.doc()
     elif isinstance(error, RequiredMissing):
         code = "required"
-        message = _msg(
-            "import_error_required", "Thiếu giá trị bắt buộc “${label}”.", label=label
+        message = _(
+            "import_error_required",
+            default="Thiếu giá trị bắt buộc “${label}”.",
+            mapping={"label": label},
         )
     elif isinstance(error, TooLong):
         code = "invalid_value"
-        message = _msg(
+        message = _(
             "import_error_too_long",
-            "“${label}” dài quá ${max} ký tự.",
-            label=label,
-            max=getattr(error, "bound", None) or "",
+            default="“${label}” dài quá ${max} ký tự.",
+            mapping={"label": label, "max": getattr(error, "bound", None) or ""},
         )
     else:
         code = "invalid_value"
         text = error.doc() if hasattr(error, "doc") else str(error)
-        message = _msg(
+        message = _(
             "import_error_value",
-            "Giá trị của “${label}” không hợp lệ (${error}).",
-            label=label or "",
-            error=text,
+            default="Giá trị của “${label}” không hợp lệ (${error}).",
+            mapping={"label": label or "", "error": text},
         )
     if label and isinstance(error, ArchivalValidationError):
-        message = _msg(
-            "import_error_field", "${label}: ${message}", label=label, message=message
+        message = _(
+            "import_error_field",
+            default="${label}: ${message}",
+            mapping={"label": label, "message": message},
         )
     return Problem(code, message, row=row, column=name, file=file_name)
 
@@ -406,10 +404,10 @@ def _bad_request_problems(error, type_name, fields, row, file_name):
             problems.append(
                 Problem(
                     "invalid_value",
-                    _msg(
+                    _(
                         "import_error_other",
-                        "Dữ liệu không hợp lệ: ${error}",
-                        error=str(detail.get("message")),
+                        default="Dữ liệu không hợp lệ: ${error}",
+                        mapping={"error": str(detail.get("message"))},
                     ),
                     row=row,
                     column=name,
@@ -422,11 +420,11 @@ def _bad_request_problems(error, type_name, fields, row, file_name):
 def _not_allowed(type_name, row, file_name):
     return Problem(
         "not_allowed",
-        _msg(
+        _(
             "import_error_not_allowed",
-            "Không được phép tạo “${type}” ở vị trí này (thiếu quyền hoặc loại "
+            default="Không được phép tạo “${type}” ở vị trí này (thiếu quyền hoặc loại "
             "không được phép chứa trong thư mục cha).",
-            type=type_name,
+            mapping={"type": type_name},
         ),
         row=row,
         file=file_name,
@@ -532,11 +530,11 @@ class _Planner:
             self.problems.append(
                 Problem(
                     "manifest_missing",
-                    _msg(
+                    _(
                         "import_error_no_manifest",
-                        "Thư mục lô ${folder} không có tệp danh mục manifest.csv hoặc "
+                        default="Thư mục lô ${folder} không có tệp danh mục manifest.csv hoặc "
                         "manifest.xlsx.",
-                        folder=str(self.folder),
+                        mapping={"folder": str(self.folder)},
                     ),
                 )
             )
@@ -558,12 +556,14 @@ class _Planner:
                 self.row_problem(
                     row,
                     "unexpected",
-                    _msg(
+                    _(
                         "import_error_unexpected",
-                        "Lỗi không lường trước khi kiểm tra dòng này (${kind}: ${detail}). "
+                        default="Lỗi không lường trước khi kiểm tra dòng này (${kind}: ${detail}). "
                         "Hãy báo quản trị hệ thống.",
-                        kind=type(error).__name__,
-                        detail=str(error)[:300],
+                        mapping={
+                            "kind": type(error).__name__,
+                            "detail": str(error)[:300],
+                        },
                     ),
                 )
         for relative in files:
@@ -571,11 +571,11 @@ class _Planner:
                 self.problems.append(
                     Problem(
                         "file_unlisted",
-                        _msg(
+                        _(
                             "import_error_file_unlisted",
-                            "Tệp ${file} không có trong danh mục (không dòng nào nhắc "
+                            default="Tệp ${file} không có trong danh mục (không dòng nào nhắc "
                             "đến). Hãy thêm một dòng cho tệp hoặc bỏ tệp khỏi lô.",
-                            file=relative,
+                            mapping={"file": relative},
                         ),
                         file=relative,
                     )
@@ -614,19 +614,18 @@ class _Planner:
             if item is None or name in SPECIAL_COLUMNS:
                 known = any(name in other for other in self.fields.values())
                 if known:
-                    message = _msg(
+                    message = _(
                         "import_error_field_kind",
-                        "Cột “${column}” không dùng cho loại “${kind}” của dòng này; "
+                        default="Cột “${column}” không dùng cho loại “${kind}” của dòng này; "
                         "hãy để trống ô hoặc sửa loại.",
-                        column=name,
-                        kind=row.kind,
+                        mapping={"column": name, "kind": row.kind},
                     )
                 else:
-                    message = _msg(
+                    message = _(
                         "import_error_column",
-                        "Cột “${column}” không phải tên trường nào (hãy dùng tên trường "
+                        default="Cột “${column}” không phải tên trường nào (hãy dùng tên trường "
                         "quốc gia, ví dụ title, issuedDate, subjectText).",
-                        column=name,
+                        mapping={"column": name},
                     )
                 code = "field_not_applicable" if known else "unknown_column"
                 self.row_problem(row, code, message, column=name)
@@ -647,12 +646,11 @@ class _Planner:
         self.row_problem(
             row,
             "duplicate_identifier",
-            _msg(
+            _(
                 "import_error_duplicate",
-                "Mã “${code}” trùng với dòng ${first} của danh mục; mỗi mã chỉ được "
+                default="Mã “${code}” trùng với dòng ${first} của danh mục; mỗi mã chỉ được "
                 "dùng một lần.",
-                code=identifier,
-                first=first,
+                mapping={"code": identifier, "first": first},
             ),
             column=column,
         )
@@ -685,10 +683,10 @@ class _Planner:
             self.row_problem(
                 row,
                 "files_not_allowed",
-                _msg(
+                _(
                     "import_error_files_not_allowed",
-                    "Dòng loại “${kind}” không kèm tệp; tệp quét thuộc về tài liệu.",
-                    kind=row.kind,
+                    default="Dòng loại “${kind}” không kèm tệp; tệp quét thuộc về tài liệu.",
+                    mapping={"kind": row.kind},
                 ),
                 column="files",
             )
@@ -718,9 +716,9 @@ class _Planner:
             self.row_problem(
                 row,
                 "missing_container",
-                _msg(
+                _(
                     "import_error_no_fonds",
-                    "Dòng hồ sơ phải ghi mã phông ở cột “fonds”.",
+                    default="Dòng hồ sơ phải ghi mã phông ở cột “fonds”.",
                 ),
                 column="fonds",
             )
@@ -731,11 +729,11 @@ class _Planner:
                 self.row_problem(
                     row,
                     "container_refused",
-                    _msg(
+                    _(
                         "import_error_fonds_refused",
-                        "Phông “${code}” của dòng này không nhập được (xem lỗi của dòng "
+                        default="Phông “${code}” của dòng này không nhập được (xem lỗi của dòng "
                         "phông).",
-                        code=code,
+                        mapping={"code": code},
                     ),
                     column="fonds",
                 )
@@ -745,11 +743,11 @@ class _Planner:
             self.row_problem(
                 row,
                 "unknown_fonds",
-                _msg(
+                _(
                     "import_error_unknown_fonds",
-                    "Không có phông mã “${code}” trong hệ thống hay trong danh mục. "
+                    default="Không có phông mã “${code}” trong hệ thống hay trong danh mục. "
                     "Hãy kiểm tra mã hoặc thêm một dòng loại fonds.",
-                    code=code,
+                    mapping={"code": code},
                 ),
                 column="fonds",
             )
@@ -793,9 +791,9 @@ class _Planner:
             self.row_problem(
                 row,
                 "missing_container",
-                _msg(
+                _(
                     "import_error_no_dossier",
-                    "Dòng tài liệu phải ghi mã hồ sơ ở cột “dossier”.",
+                    default="Dòng tài liệu phải ghi mã hồ sơ ở cột “dossier”.",
                 ),
                 column="dossier",
             )
@@ -806,11 +804,11 @@ class _Planner:
                 self.row_problem(
                     row,
                     "container_refused",
-                    _msg(
+                    _(
                         "import_error_dossier_refused",
-                        "Hồ sơ “${code}” của dòng này không nhập được (xem lỗi của dòng "
+                        default="Hồ sơ “${code}” của dòng này không nhập được (xem lỗi của dòng "
                         "hồ sơ).",
-                        code=code,
+                        mapping={"code": code},
                     ),
                     column="dossier",
                 )
@@ -820,11 +818,11 @@ class _Planner:
             self.row_problem(
                 row,
                 "unknown_dossier",
-                _msg(
+                _(
                     "import_error_unknown_dossier",
-                    "Không có hồ sơ mã “${code}” trong hệ thống hay trong danh mục. "
+                    default="Không có hồ sơ mã “${code}” trong hệ thống hay trong danh mục. "
                     "Hãy kiểm tra mã hoặc thêm một dòng loại dossier.",
-                    code=code,
+                    mapping={"code": code},
                 ),
                 column="dossier",
             )
@@ -839,12 +837,11 @@ class _Planner:
             self.refuse(
                 Problem(
                     "file_duplicate",
-                    _msg(
+                    _(
                         "import_error_file_twice",
-                        "Tệp ${file} đã được dòng ${first} dùng; một tệp chỉ thuộc một "
+                        default="Tệp ${file} đã được dòng ${first} dùng; một tệp chỉ thuộc một "
                         "tài liệu và chỉ được ghi một lần.",
-                        file=relative,
-                        first=first,
+                        mapping={"file": relative, "first": first},
                     ),
                     row=row.number,
                     column="files",
@@ -858,12 +855,11 @@ class _Planner:
             self.refuse(
                 Problem(
                     "file_missing",
-                    _msg(
+                    _(
                         "import_error_file_missing",
-                        "Không tìm thấy tệp ${file} mà dòng ${row} của danh mục ghi. "
+                        default="Không tìm thấy tệp ${file} mà dòng ${row} của danh mục ghi. "
                         "Hãy kiểm tra tên tệp (cả chữ hoa, chữ thường) và thư mục.",
-                        file=relative,
-                        row=row.number,
+                        mapping={"file": relative, "row": row.number},
                     ),
                     row=row.number,
                     column="files",
@@ -908,12 +904,10 @@ class _Planner:
             self.refuse(
                 Problem(
                     "duplicate_content",
-                    _msg(
+                    _(
                         "import_error_same_content",
-                        "Tệp ${file} trùng nội dung với tệp ${other} (dòng ${first}).",
-                        file=relative,
-                        other=seen[1],
-                        first=seen[0],
+                        default="Tệp ${file} trùng nội dung với tệp ${other} (dòng ${first}).",
+                        mapping={"file": relative, "other": seen[1], "first": seen[0]},
                     ),
                     row=row.number,
                     column="files",
@@ -936,9 +930,9 @@ class _Planner:
             self.row_problem(
                 row,
                 "no_files",
-                _msg(
+                _(
                     "import_error_no_files",
-                    "Dòng không ghi tệp nào ở cột “files”; mỗi tài liệu số hóa cần ít "
+                    default="Dòng không ghi tệp nào ở cột “files”; mỗi tài liệu số hóa cần ít "
                     "nhất một tệp.",
                 ),
                 column="files",
@@ -990,18 +984,18 @@ def reuse_problem(record, checksums):
         return None
     code = coding.held_code(record) or record.getId()
     if coding.is_frozen(record):
-        return "frozen", _msg(
+        return "frozen", _(
             "import_error_frozen",
-            "“${code}” đã rời khâu chỉnh lý; không thêm tệp gốc mới vào được. Hãy đưa "
+            default="“${code}” đã rời khâu chỉnh lý; không thêm tệp gốc mới vào được. Hãy đưa "
             "tệp vào một tài liệu khác hoặc bỏ khỏi lô.",
-            code=code,
+            mapping={"code": code},
         )
     if held and len(missing) == len(checksums):
-        return "duplicate_identifier", _msg(
+        return "duplicate_identifier", _(
             "import_error_other_files",
-            "Tài liệu “${code}” đã có trong hệ thống với các tệp gốc khác; không tệp nào "
+            default="Tài liệu “${code}” đã có trong hệ thống với các tệp gốc khác; không tệp nào "
             "của dòng này trùng. Hãy kiểm tra số thứ tự (docOrdinal) của dòng.",
-            code=code,
+            mapping={"code": code},
         )
     return None
 
@@ -1048,12 +1042,11 @@ def _container(site, planned, kind):
         _refuse(
             planned,
             code,
-            _msg(
+            _(
                 "import_error_container_gone",
-                "Không tìm thấy “${code}” trong hệ thống để nhập dòng ${row} vào. Hãy "
+                default="Không tìm thấy “${code}” trong hệ thống để nhập dòng ${row} vào. Hãy "
                 "nhập dòng phông/hồ sơ trước.",
-                code=planned.container,
-                row=planned.row,
+                mapping={"code": planned.container, "row": planned.row},
             ),
             column="fonds" if kind is IFonds else "dossier",
         )
@@ -1084,11 +1077,11 @@ def _import_dossier(site, planned):
 def _changed(planned, item):
     return Problem(
         "changed",
-        _msg(
+        _(
             "import_error_file_changed",
-            "Tệp ${file} đã thay đổi sau khi lô được kiểm tra (SHA-256 khác). "
+            default="Tệp ${file} đã thay đổi sau khi lô được kiểm tra (SHA-256 khác). "
             "Hãy kiểm tra lại lô rồi nhập.",
-            file=item.path,
+            mapping={"file": item.path},
         ),
         row=planned.row,
         column="files",
@@ -1106,11 +1099,11 @@ def _checked_files(planned):
             problems.append(
                 Problem(
                     "file_missing",
-                    _msg(
+                    _(
                         "import_error_file_gone",
-                        "Tệp ${file} không còn trong thư mục lô; hãy chép lại tệp rồi "
+                        default="Tệp ${file} không còn trong thư mục lô; hãy chép lại tệp rồi "
                         "nhập lại.",
-                        file=item.path,
+                        mapping={"file": item.path},
                     ),
                     row=planned.row,
                     column="files",
@@ -1154,10 +1147,10 @@ def _import_record(site, planned):
         _refuse(
             planned,
             "duplicate_identifier",
-            _msg(
+            _(
                 "import_error_code_taken",
-                "Mã “${code}” đã được dùng cho một bản ghi khác trong hệ thống.",
-                code=planned.identifier,
+                default="Mã “${code}” đã được dùng cho một bản ghi khác trong hệ thống.",
+                mapping={"code": planned.identifier},
             ),
             column="docOrdinal",
         )

@@ -332,22 +332,18 @@ def enqueue_document_rebuild(record):
 # ---- ZIP ----
 
 
-def _zip_problem(default, **mapping):
-    return BatchError(
-        _("batch_error_zip_" + default[0], default=default[1], mapping=mapping)
-    )
-
-
 def extract_zip(path, target):
     """Unpack `path` into `target` safely: no path leaving it, no links, no bomb."""
     target = Path(target).resolve()
     with zipfile.ZipFile(path) as archive:
         members = [item for item in archive.infolist() if not item.is_dir()]
         if len(members) > ZIP_MAX_FILES:
-            raise _zip_problem(
-                ("too_many", "Tệp ZIP có quá nhiều tệp (${count}, tối đa ${max})."),
-                count=len(members),
-                max=ZIP_MAX_FILES,
+            raise BatchError(
+                _(
+                    "batch_error_zip_too_many",
+                    default="Tệp ZIP có quá nhiều tệp (${count}, tối đa ${max}).",
+                    mapping={"count": len(members), "max": ZIP_MAX_FILES},
+                )
             )
         total = 0
         for item in members:
@@ -360,25 +356,31 @@ def extract_zip(path, target):
                 or (parts and ":" in parts[0])
                 or not parts
             ):
-                raise _zip_problem(
-                    ("path", "Tệp ZIP có đường dẫn không an toàn: “${name}”."),
-                    name=item.filename,
+                raise BatchError(
+                    _(
+                        "batch_error_zip_path",
+                        default="Tệp ZIP có đường dẫn không an toàn: “${name}”.",
+                        mapping={"name": item.filename},
+                    )
                 )
             if stat.S_ISLNK(mode):
-                raise _zip_problem(
-                    ("link", "Tệp ZIP có liên kết tượng trưng: “${name}”."),
-                    name=item.filename,
+                raise BatchError(
+                    _(
+                        "batch_error_zip_link",
+                        default="Tệp ZIP có liên kết tượng trưng: “${name}”.",
+                        mapping={"name": item.filename},
+                    )
                 )
             total += item.file_size
             if total > ZIP_MAX_BYTES or item.file_size > ZIP_MAX_RATIO * max(
                 item.compress_size, 1024
             ):
-                raise _zip_problem(
-                    (
-                        "bomb",
-                        "Tệp ZIP giải nén ra quá lớn (“${name}”): có thể là bom nén.",
-                    ),
-                    name=item.filename,
+                raise BatchError(
+                    _(
+                        "batch_error_zip_bomb",
+                        default="Tệp ZIP giải nén ra quá lớn (“${name}”): có thể là bom nén.",
+                        mapping={"name": item.filename},
+                    )
                 )
         target.mkdir(parents=True, exist_ok=True)
         for item in members:
@@ -389,9 +391,12 @@ def extract_zip(path, target):
             ]
             destination = target.joinpath(*parts)
             if target not in destination.resolve().parents:
-                raise _zip_problem(
-                    ("path", "Tệp ZIP có đường dẫn không an toàn: “${name}”."),
-                    name=item.filename,
+                raise BatchError(
+                    _(
+                        "batch_error_zip_path",
+                        default="Tệp ZIP có đường dẫn không an toàn: “${name}”.",
+                        mapping={"name": item.filename},
+                    )
                 )
             destination.parent.mkdir(parents=True, exist_ok=True)
             written = 0
@@ -399,13 +404,13 @@ def extract_zip(path, target):
                 while chunk := source.read(1 << 20):
                     written += len(chunk)
                     if written > item.file_size:  # the header lied
-                        raise _zip_problem(
-                            (
-                                "bomb",
-                                "Tệp ZIP giải nén ra quá lớn (“${name}”): có thể là "
+                        raise BatchError(
+                            _(
+                                "batch_error_zip_bomb",
+                                default="Tệp ZIP giải nén ra quá lớn (“${name}”): có thể là "
                                 "bom nén.",
-                            ),
-                            name=item.filename,
+                                mapping={"name": item.filename},
+                            )
                         )
                     out.write(chunk)
     return _single_top_folder(target)
