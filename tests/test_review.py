@@ -18,6 +18,7 @@ from vnarchive.policy.review import actions
 from vnarchive.policy.review import queue
 from zExceptions import Unauthorized
 
+import io
 import pytest
 import re
 import requests
@@ -721,4 +722,46 @@ def test_page_image_falls_back_to_the_master_for_those_who_may_download_it(
     html = api.content.get_view("ocr-review", doc, portal.REQUEST)()
     assert "@@ocr-page-image/1" in html
     assert 'class="vnarchive-low-box"' not in html
+    login(portal, TEST_USER_NAME)
+
+
+def test_the_master_page_is_shown_beside_the_cleaned_one_to_compare(holdings, portal):
+    """Before and after clean-up: the scan as imported next to the cleaned page."""
+    from PIL import Image
+    from zExceptions import NotFound
+
+    doc = holdings[PUBLISHED_DOCUMENT]  # a published document with a master scan
+    cleaned = io.BytesIO()
+    Image.new("L", (40, 60), 255).save(cleaned, "PNG")
+    files = IRecordFiles(doc)
+    files.set_derivative(
+        "page-0001.png", cleaned.getvalue(), "image/png", kind="clean-page"
+    )
+    files.page(1, create=True).set_text("văn bản", source="ocr")
+    master_url = f"{doc.absolute_url()}/@@ocr-page-image/1/master"
+
+    as_user(portal, USERS["Archivist"])
+    html = api.content.get_view("ocr-review", doc, portal.REQUEST)()
+    assert master_url in html
+    view = api.content.get_view("ocr-page-image", doc, portal.REQUEST)
+    view.publishTraverse(portal.REQUEST, "1")
+    assert view() == cleaned.getvalue()  # the page itself is the cleaned one
+    view = api.content.get_view("ocr-page-image", doc, portal.REQUEST)
+    view.publishTraverse(portal.REQUEST, "1")
+    view.publishTraverse(portal.REQUEST, "master")
+    master = Image.open(io.BytesIO(view()))
+    assert master.size != (40, 60)  # the scan, not the cleaned page
+    view = api.content.get_view("ocr-page-image", doc, portal.REQUEST)
+    view.publishTraverse(portal.REQUEST, "1")
+    view.publishTraverse(portal.REQUEST, "master")
+    with pytest.raises(NotFound):
+        view.publishTraverse(portal.REQUEST, "master")
+
+    # A registered reader sees the published record and its cleaned page, never the master.
+    as_user(portal, USERS["ArchiveReader"])
+    view = api.content.get_view("ocr-page-image", doc, portal.REQUEST)
+    view.publishTraverse(portal.REQUEST, "1")
+    view.publishTraverse(portal.REQUEST, "master")
+    with pytest.raises(NotFound):
+        view()
     login(portal, TEST_USER_NAME)

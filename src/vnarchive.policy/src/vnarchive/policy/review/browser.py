@@ -16,6 +16,8 @@ from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from vnarchive.policy.permissions import REVIEW_OCR
 from vnarchive.policy.review import actions
 from vnarchive.policy.review import queue
+from vnarchive.policy.review.images import clean_page
+from vnarchive.policy.review.images import master_preview
 from vnarchive.policy.review.images import page_image
 from zExceptions import NotFound
 from zope.i18n import translate
@@ -127,13 +129,19 @@ class ReviewQueueView(BrowserView):
 
 @implementer(IPublishTraverse)
 class PageImageView(BrowserView):
-    """/record/@@ocr-page-image/<n>: the cleaned page (the master page as fallback)."""
+    """/record/@@ocr-page-image/<n>: the cleaned page (the master page as fallback);
+    /record/@@ocr-page-image/<n>/master: the master's page, to compare before and after
+    clean-up (for those who may download masters)."""
 
     number = None
+    master = False
 
     def publishTraverse(self, request, name):
         if self.number is None:
             self.number = name
+            return self
+        if name == "master" and not self.master:
+            self.master = True
             return self
         raise NotFound(name)
 
@@ -143,7 +151,10 @@ class PageImageView(BrowserView):
         except actions.ReviewError:
             raise NotFound(self.number) from None
         may_masters = api.user.has_permission(DOWNLOAD_MASTERS, obj=self.context)
-        found = page_image(self.context, number, may_masters=may_masters)
+        if self.master:
+            found = master_preview(self.context, number) if may_masters else None
+        else:
+            found = page_image(self.context, number, may_masters=may_masters)
         if found is None:
             raise NotFound(self.number)
         data, content_type = found
@@ -269,6 +280,16 @@ class ReviewView(BrowserView):
             else None,
         }
 
+    def master_image(self, number):
+        """The scan before clean-up, beside the cleaned page: for those who may see masters."""
+        if not hasattr(self, "_may_masters"):
+            self._may_masters = api.user.has_permission(
+                DOWNLOAD_MASTERS, obj=self.context
+            )
+        if not self._may_masters or clean_page(self.context, number) is None:
+            return None  # without a cleaned page the image shown is the master already
+        return f"{self.context.absolute_url()}/@@ocr-page-image/{number}/master"
+
     def page_info(self, page):
         size = actions.page_size(page)
         low = actions.low_confidence_words(page)
@@ -298,6 +319,7 @@ class ReviewView(BrowserView):
             "low_words": low,
             "boxes": boxes,
             "image": f"{self.context.absolute_url()}/@@ocr-page-image/{page.number}",
+            "master_image": self.master_image(page.number),
             "alt": _translate(
                 _(
                     "review_page_image",

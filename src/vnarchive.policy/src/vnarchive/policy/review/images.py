@@ -42,13 +42,8 @@ def master_page(record, number):
     return None
 
 
-def page_image(record, number, may_masters):
-    """(bytes, content type) of the page's image for review, or None."""
-    item = clean_page(record, number)
-    if item is not None:
-        return item.read(), item.content_type
-    if not may_masters:
-        return None
+def master_preview(record, number):
+    """(PNG bytes, content type) of the master's page `number`, scaled for the screen."""
     image = master_page(record, number)
     if image is None:
         return None
@@ -58,3 +53,11 @@ def page_image(record, number, may_masters):
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue(), "image/png"
+
+
+def page_image(record, number, may_masters):
+    """(bytes, content type) of the page's image for review, or None."""
+    item = clean_page(record, number)
+    if item is not None:
+        return item.read(), item.content_type
+    return master_preview(record, number) if may_masters else None
