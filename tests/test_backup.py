@@ -61,6 +61,11 @@ class Site:
             VNARCHIVE_ADMIN_PASSWORD=ADMIN[1],
             VNARCHIVE_BACKUP_1=str(base / "backups-1"),
             VNARCHIVE_BACKUP_2=str(base / "backups-2"),
+            # Idle workers run beside the client; no demo batch writing files while the
+            # test compares, and no Solr (a backup is the database and its files).
+            VNARCHIVE_DEMO_BATCH="0",
+            VNARCHIVE_SOLR="0",
+            VNARCHIVE_SOLR_PORT=str(free_port()),
         )
         for name in ("VNARCHIVE_CLIENTS", "VNARCHIVE_LB", "VNARCHIVE_PG_DSN"):
             self.env.pop(name, None)
