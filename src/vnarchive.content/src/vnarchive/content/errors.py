@@ -26,4 +26,4 @@ class ArchivalValidationError(ValidationError):
         return self.message
 
     def __str__(self):
-        return message_text(self.message)
+        return str(self.message)  # the msgid: what code and tests compare

@@ -31,6 +31,7 @@ from PIL import ImageFile
 from PIL import ImageOps
 from vnarchive.content import _
 from vnarchive.content.errors import ArchivalValidationError
+from vnarchive.content.errors import message_text
 from zope.i18nmessageid import Message
 
 import io
@@ -103,6 +104,10 @@ class PageImageError(ArchivalValidationError):
         self._details = (message, mapping)
         mapping = {"file": name, "page": page or 1, **mapping}
         super().__init__(Message(_MESSAGES[message or code], mapping=mapping))
+
+    def __str__(self):
+        # Logs and stored page reasons read the text, in the archive's own language.
+        return message_text(self.message)
 
     def __reduce__(self):
         # picklable (worker processes hand errors back): rebuild from the arguments
