@@ -13,6 +13,7 @@ files intact, 1 failures found, 3 the run stopped before the end (--limit). Sett
 VNARCHIVE_SITE_ID [vnarchive]. Scheduling: docs/operations.md.
 """
 
+from vnarchive.policy.console import script_arguments
 from zope.component.hooks import setSite
 
 import argparse
@@ -24,18 +25,12 @@ SITE_ID = os.environ.get("VNARCHIVE_SITE_ID", "vnarchive")
 
 
 def arguments():
-    # zconsole leaves its own arguments in sys.argv: ours follow the script's path.
-    argv = sys.argv[1:]
-    for index, value in enumerate(argv):
-        if value.endswith("fixity.py"):
-            argv = argv[index + 1 :]
-            break
     parser = argparse.ArgumentParser(prog="fixity.py", description=__doc__)
     parser.add_argument("--restart", action="store_true")
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--status", action="store_true")
-    return parser.parse_args(argv)
+    return parser.parse_args(script_arguments("fixity.py"))
 
 
 def main(app):

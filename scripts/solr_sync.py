@@ -15,6 +15,7 @@ are deleted. Exit status: 0 in sync, 1 some records could not be indexed, 2 no s
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
+from vnarchive.policy.console import script_arguments
 from zope.component.hooks import setSite
 
 import argparse
@@ -27,16 +28,10 @@ SITE_ID = os.environ.get("VNARCHIVE_SITE_ID", "vnarchive")
 
 
 def arguments():
-    # zconsole leaves its own arguments in sys.argv: ours follow the script's path.
-    argv = sys.argv[1:]
-    for index, value in enumerate(argv):
-        if value.endswith("solr_sync.py"):
-            argv = argv[index + 1 :]
-            break
     parser = argparse.ArgumentParser(prog="solr_sync.py", description=__doc__)
     parser.add_argument("--configure", action="store_true")
     parser.add_argument("--full", action="store_true")
-    return parser.parse_args(argv)
+    return parser.parse_args(script_arguments("solr_sync.py"))
 
 
 def main(app):
