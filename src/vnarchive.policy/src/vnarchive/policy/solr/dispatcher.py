@@ -6,6 +6,9 @@ would fail. This one catches the connection error, logs it, answers from the cat
 folds Vietnamese too, see lexicon.py) and marks the request with FALLBACK (``True``), so that
 a page can tell staff that results come from the catalog.
 
+Only what `vnarchive.policy.solr.parameters.solr_query` allows of the request and the query
+reaches collective.solr (no request handlers, cores or raw Solr parameters from a visitor).
+
 It also gives Solr the words of a query that Plone munged for its catalog
 (`plone.base.utils.munge_search_term`: ``bí mật`` becomes ``bí* AND mật*``), as collections
 and saved searches (plone.app.querystring, REST ``@querystring-search``, "contains" and "is"
@@ -25,9 +28,9 @@ from collective.solr.exceptions import SolrException
 from collective.solr.interfaces import ISearchDispatcher
 from collective.solr.utils import isActive
 from Products.ZCatalog.ZCatalog import ZCatalog
+from vnarchive.policy.solr.parameters import solr_query
 from zope.globalrequest import getRequest
 from zope.interface import implementer
-from zope.publisher.interfaces.http import IHTTPRequest
 
 import http.client
 import logging
@@ -67,17 +70,9 @@ def solr_words(text):
     return " ".join(words) if words else text
 
 
-def _for_solr(request, keywords):
-    """`keywords` with SearchableText (from them or from `request`) as `solr_words`."""
-    if "SearchableText" in keywords:
-        source = keywords
-    elif isinstance(request, dict):
-        source = request
-    elif request is not None and IHTTPRequest.providedBy(request):
-        source = request.form
-    else:
-        return keywords
-    value = source.get("SearchableText")
+def _for_solr(query):
+    """`query` with its SearchableText as `solr_words`."""
+    value = query.get("SearchableText")
     if isinstance(value, dict):
         words = solr_words(value.get("query"))
         changed = words != value.get("query")
@@ -85,7 +80,7 @@ def _for_solr(request, keywords):
     else:
         words = solr_words(value)
         changed = words != value
-    return dict(keywords, SearchableText=words) if changed else keywords
+    return dict(query, SearchableText=words) if changed else query
 
 
 def fell_back(request=None):
@@ -102,7 +97,10 @@ class FallbackDispatcher:
     def __call__(self, request, **keywords):
         if isActive():
             try:
-                return solrSearchResults(request, **_for_solr(request, keywords))
+                # Only whitelisted keys (parameters.py) reach collective.solr: it gets the
+                # merged query as a dict, never the request whose form it would read.
+                query = solr_query(self.context, request, keywords)
+                return solrSearchResults(_for_solr(query))
             except FallBackException:
                 pass
             except (SolrException, OSError, http.client.HTTPException) as error:

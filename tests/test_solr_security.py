@@ -1,0 +1,185 @@
+"""Solr is reached only the way the site means to, by nobody else.
+
+1. What of a site request may reach Solr: only catalog indexes, sorting and paging, and the
+   ``select`` handler (vnarchive.policy.solr.parameters, applied in the search dispatcher).
+   Before, ``@search?request_handler=admin/luke`` made the site a proxy to Solr's admin
+   handlers for Anonymous, and ``allowedRolesAndUsers_usage=range:min`` widened the
+   permission filter. Every request the site sends to Solr is recorded (collective.solr's
+   connection, wrapped) while real Solr answers.
+"""
+
+from collective.solr.solr import SolrConnection
+from plone import api
+from solr_fixtures import *  # noqa: F403
+from test_search_access import solr_only_documents
+from test_search_access import SOLR_PUBLIC_WORD
+from test_search_access import SOLR_SECRET_TITLE
+from test_search_access import SOLR_SECRET_WORD
+from urllib.parse import parse_qs
+from vnarchive.policy.solr.parameters import MAX_ROWS
+from vnarchive.policy.solr.parameters import solr_query
+from zope.globalrequest import getRequest
+
+import pytest
+import requests
+import transaction
+
+
+TIMEOUT = 30
+MARKER = "zzmarkerzz"
+
+# What a visitor adds to a search to reach Solr's other handlers, another core, raw
+# parameters, or a wider permission filter.
+HOSTILE = {
+    "request_handler": "admin/luke",
+    "core": MARKER,
+    "fq": f"UID:{MARKER}",
+    "fl": f"{MARKER} allowedRolesAndUsers",
+    "facet": "true",
+    "facet.field": MARKER,
+    "facet_query": MARKER,
+    "hl": "true",
+    "hl.fl": MARKER,
+    "bq": MARKER,
+    "d": MARKER,
+    "pt": MARKER,
+    "sfield": MARKER,
+    "allowedRolesAndUsers_usage": "range:min",
+    "solr_complex_search": "1",
+    "default": MARKER,
+    "-allowedRolesAndUsers": MARKER,
+}
+HANDLERS = ["admin/luke", "admin/file", "update", "admin/ping", "../admin/cores"]
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every request the site sends to Solr: [(path, {param: [values]})]."""
+    seen = []
+    original = SolrConnection.doGetOrPost
+
+    def recording(self, method, url, body, headers):
+        text = body.decode() if isinstance(body, bytes) else str(body)
+        seen.append((url, parse_qs(text)))
+        return original(self, method, url, body, headers)
+
+    monkeypatch.setattr(SolrConnection, "doGetOrPost", recording)
+    return seen
+
+
+@pytest.fixture
+def site(solr_portal, solr_server):  # noqa: F811
+    transaction.commit()
+    solr_server.update(solr_only_documents("/".join(solr_portal.getPhysicalPath())))
+    yield solr_portal
+    solr_server.delete_all()
+
+
+def rest_search(portal, **params):
+    response = requests.get(
+        f"{portal.absolute_url()}/@search",
+        params=dict(params, metadata_fields="UID"),
+        headers={"Accept": "application/json"},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200, response.text[:500]
+    return response
+
+
+def selects(sent):
+    """The searches among the recorded requests (not ping, schema or update)."""
+    return [(url, params) for url, params in sent if "q" in params]
+
+
+def test_hostile_parameters_never_reach_solr(site, sent):
+    response = rest_search(site, SearchableText=SOLR_PUBLIC_WORD, **HOSTILE)
+    # It still searched, in Solr (the public document exists only there).
+    assert [item["UID"] for item in response.json()["items"]] == ["solr-only-public"]
+    searches = selects(sent)
+    assert searches, sent
+    for url, params in searches:
+        assert url == f"{site.portal_registry['collective.solr.base']}/select"
+        text = repr(params)
+        assert MARKER not in text
+        assert " TO " not in repr(params.get("fq")), params["fq"]
+        assert "+allowedRolesAndUsers:(Anonymous)" in params["fq"]
+        for key in ("bq", "d", "pt", "sfield", "facet.field", "facet.query", "hl.fl"):
+            assert key not in params
+
+
+@pytest.mark.parametrize("handler", HANDLERS)
+def test_no_request_handler_but_select(site, sent, handler):
+    rest_search(site, SearchableText=SOLR_PUBLIC_WORD, request_handler=handler)
+    paths = {url for url, _params in selects(sent)}
+    assert paths == {f"{site.portal_registry['collective.solr.base']}/select"}
+
+
+def test_the_permission_filter_cannot_be_widened(site):
+    # ``<index>_usage=range:min`` made collective.solr send the visitor's roles as a range
+    # ("allowedRolesAndUsers:[Anonymous TO *]": Manager, Owner, user:… all match).
+    for extra in (
+        {"allowedRolesAndUsers_usage": "range:min"},
+        {"allowedRolesAndUsers.range:record": "min"},
+        {"allowedRolesAndUsers.query:record:list": "Manager"},
+        {"fq": "*:*"},
+        {"request_handler": "select", "fq": "allowedRolesAndUsers:Manager"},
+    ):
+        text = rest_search(site, SearchableText=SOLR_SECRET_WORD, **extra).text
+        assert SOLR_SECRET_TITLE not in text
+        assert "solr-only-secret" not in text, extra
+
+
+def test_the_request_form_is_filtered_too(site, sent):
+    # Old code passes the request itself: catalog.searchResults(REQUEST).
+    request = getRequest()
+    request.form.update(HOSTILE, SearchableText=SOLR_PUBLIC_WORD)
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.searchResults(request)
+    assert [brain.UID for brain in brains] == ["solr-only-public"]
+    for url, params in selects(sent):
+        assert url.endswith("/select")
+        assert MARKER not in repr(params)
+
+
+def test_sorting_and_paging_still_work(site, sent):
+    data = rest_search(
+        site,
+        SearchableText="lưu trữ",
+        sort_on="sortable_title",
+        sort_order="descending",
+        b_size=1,
+    ).json()
+    assert data["items_total"] == 1  # only the public Solr document is visible
+    (url, params), *_ = selects(sent)
+    assert params["sort"] == ["sortable_title desc"]
+
+
+def test_the_whitelist(portal):
+    catalog = api.portal.get_tool("portal_catalog")
+    query = solr_query(
+        catalog,
+        {
+            "SearchableText": "lưu",
+            "b_size": "abc",
+            "Title": {"query": "x", "range": "x"},
+        },
+        {
+            "portal_type": ["Fonds"],
+            "path": {"query": "/plone", "depth": "1"},
+            "b_start": "20",
+            "sort_limit": 10**9,
+            "review_state": {"query": "published", "operator": "or"},
+            **HOSTILE,
+        },
+    )
+    assert query == {
+        "SearchableText": "lưu",
+        "portal_type": ["Fonds"],
+        "path": {"query": "/plone", "depth": 1},
+        "b_start": 20,
+        "sort_limit": MAX_ROWS,
+        "review_state": {"query": "published", "operator": "or"},
+    }
+    assert solr_query(catalog, None, {"request_handler": "select"}) == {
+        "request_handler": "select"
+    }
