@@ -47,8 +47,13 @@ VAR/log/solr.log, pid in VAR/solr.pid), then points the site's collective.solr a
 indexes what Solr misses (scripts/solr_sync.py). VNARCHIVE_SOLR [1]: when java or mvn is
 missing, or Solr does not start, start says so and switches the site to its catalog; 0 leaves
 Solr and the site's search settings alone.
+Solr requires BasicAuth: its login and a random password are made at its first start in
+VAR/solr/credentials.json (mode 0600) and given to the site (collective.solr's solr_login and
+solr_password).
 VNARCHIVE_SOLR_URL [empty]: a Solr core run elsewhere (http://host:port/solr/vnarchive); then no
-Solr is started here. VNARCHIVE_SOLR_HEAP [512m]: Solr's Java heap. `solr-start` and
+Solr is started here, and its credentials come from VNARCHIVE_SOLR_LOGIN and
+VNARCHIVE_SOLR_PASSWORD, or from the JSON file VNARCHIVE_SOLR_CREDENTIALS
+({"login": …, "password": …}). VNARCHIVE_SOLR_HEAP [512m]: Solr's Java heap. `solr-start` and
 `solr-stop` run or stop Solr alone.
 
 Running start again reuses the data; nothing here ever deletes it.
@@ -628,6 +633,7 @@ def _start_solr(conf, wait=True):
             "search uses the catalog. Set another VNARCHIVE_SOLR_PORT."
         )
         return None, ""
+    solrctl.secure(var / "solr")
     process = _spawn(
         conf,
         "solr",
@@ -640,8 +646,34 @@ def _start_solr(conf, wait=True):
     return process, url
 
 
+def _solr_credentials(conf):
+    """Environment that gives the site Solr's credentials (the file made by solrctl.secure
+    for a Solr started here; the operator's variables for a Solr run elsewhere)."""
+    if conf["solr_url"]:
+        return {}
+    return {
+        "VNARCHIVE_SOLR_CREDENTIALS": str(
+            Path(conf["var"]) / "solr" / "credentials.json"
+        )
+    }
+
+
+def _solr_secret(conf):
+    solrctl = _solrctl()
+    env = dict(os.environ, **_solr_credentials(conf))
+    if env.get("VNARCHIVE_SOLR_LOGIN") and env.get("VNARCHIVE_SOLR_PASSWORD"):
+        return {
+            "login": env["VNARCHIVE_SOLR_LOGIN"],
+            "password": env["VNARCHIVE_SOLR_PASSWORD"],
+        }
+    login, password = solrctl.read_credentials(
+        env.get("VNARCHIVE_SOLR_CREDENTIALS", "")
+    )
+    return {"login": login, "password": password} if login and password else None
+
+
 def _wait_for_solr(conf, process, url):
-    if _solrctl().wait(url, seconds=180, process=process):
+    if _solrctl().wait(url, seconds=180, process=process, secret=_solr_secret(conf)):
         print(f"Solr serves the vnarchive core at {url}")
         return True
     print(
@@ -667,7 +699,7 @@ def _configure_solr(conf, started):
             str(ROOT / "scripts" / "solr_sync.py"),
             "--configure",
         ],
-        env=dict(os.environ, VNARCHIVE_SOLR_URL=url),
+        env=dict(os.environ, VNARCHIVE_SOLR_URL=url, **_solr_credentials(conf)),
     )
     if done.returncode not in (0, 1):
         print("Solr: the site searches its catalog (see above).")

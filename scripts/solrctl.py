@@ -2,15 +2,34 @@
 
     python scripts/solrctl.py build      mvn package in solr/ (offline when ~/.m2 has it all)
     python scripts/solrctl.py check      tell whether java and mvn are here
+    python scripts/solrctl.py credentials VAR
+                                         make (once) the credentials and security.json of a
+                                         Solr whose var directory is VAR (for a Solr run
+                                         elsewhere: docs/operations.md)
 
-Running it is ctl.py's job (``make solr-start``, ``make start``): `command()` is the launcher's
-command line, `wait()` waits until the core answers its ping.
+Running it is ctl.py's job (``make solr-start``, ``make start``): `secure(var)` gives Solr its
+BasicAuth credentials, `command()` is the launcher's command line, `wait()` waits until the
+core answers its ping.
+
+Solr never runs open: `secure(var)` makes, the first time, a login and a random password in
+``VAR/credentials.json`` (mode 0600, never committed: VAR is instance/var/solr or a test's
+temporary directory) and writes ``VAR/home/security.json`` (0600), which the launcher keeps
+beside the solr home it copies: Solr's BasicAuthPlugin with ``blockUnknown`` (every request,
+ping included, needs the credentials) and RuleBasedAuthorizationPlugin (the one user may do
+everything). Solr stores ``base64(sha256(sha256(salt + password))) + " " + base64(salt)``
+(Sha256AuthenticationProvider), so the password itself is only in credentials.json. The site
+gets it through collective.solr's ``solr_login``/``solr_password`` records
+(vnarchive.policy.solr.configure, from VNARCHIVE_SOLR_LOGIN/VNARCHIVE_SOLR_PASSWORD or the
+file named by VNARCHIVE_SOLR_CREDENTIALS).
 """
 
 from pathlib import Path
 
+import base64
+import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -24,6 +43,8 @@ SOLR = ROOT / "solr"
 TARGET = SOLR / "target"
 MAIN_CLASS = "org.vnarchive.solr.Launcher"
 CORE = "vnarchive"
+LOGIN = "vnarchive"
+CREDENTIALS = "credentials.json"
 
 MISSING = (
     "Không có Java hoặc Maven: trang web tìm kiếm bằng danh mục (catalog) của Plone thay vì Solr. "
@@ -94,27 +115,101 @@ def command(port, var, host="127.0.0.1", memory=None):
     ]
 
 
+def password_hash(password, salt=None):
+    """What Solr's security.json keeps for `password`: "base64(sha256(sha256(salt + password)))
+    base64(salt)" (Solr's Sha256AuthenticationProvider; salt 32 random bytes)."""
+    salt = secrets.token_bytes(32) if salt is None else salt
+    digest = hashlib.sha256(hashlib.sha256(salt + password.encode()).digest()).digest()
+    return f"{base64.b64encode(digest).decode()} {base64.b64encode(salt).decode()}"
+
+
+def security_config(login, password):
+    """security.json: BasicAuth for every request, the one user may do everything."""
+    return {
+        "authentication": {
+            "class": "solr.BasicAuthPlugin",
+            "blockUnknown": True,
+            "forwardCredentials": False,
+            "realm": "vnarchive Solr",
+            "credentials": {login: password_hash(password)},
+        },
+        "authorization": {
+            "class": "solr.RuleBasedAuthorizationPlugin",
+            "permissions": [{"name": "all", "role": "admin"}],
+            "user-role": {login: ["admin"]},
+        },
+    }
+
+
+def _write_private(path, text):
+    """Write `text` to `path` readable by its owner only (0600), replacing it atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as stream:
+        stream.write(text)
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+
+
+def credentials(var):
+    """{"login", "password"} of the Solr in `var`, made at the first call (0600 file)."""
+    path = Path(var) / CREDENTIALS
+    if not path.exists():
+        secret = {"login": LOGIN, "password": secrets.token_urlsafe(32)}
+        _write_private(path, json.dumps(secret) + "\n")
+    os.chmod(path, 0o600)
+    secret = json.loads(path.read_text())
+    return {"login": secret["login"], "password": secret["password"]}
+
+
+def secure(var):
+    """Make Solr in `var` require its credentials (security.json in VAR/home); return them."""
+    secret = credentials(var)
+    config = security_config(secret["login"], secret["password"])
+    _write_private(Path(var) / "home" / "security.json", json.dumps(config, indent=2))
+    return secret
+
+
+def read_credentials(path):
+    """(login, password) from a credentials.json, or ("", "") when there is none."""
+    try:
+        secret = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return "", ""
+    return secret.get("login", ""), secret.get("password", "")
+
+
+def authorization(secret):
+    """The Authorization header value for `secret` ({"login", "password"} or None)."""
+    if not secret:
+        return None
+    token = f"{secret['login']}:{secret['password']}".encode()
+    return "Basic " + base64.b64encode(token).decode()
+
+
 def core_url(port, host="127.0.0.1"):
     host = "127.0.0.1" if host in ("", "0.0.0.0", "*") else host
     return f"http://{host}:{port}/solr/{CORE}"
 
 
-def ping(url, timeout=2):
-    """True when the core at `url` answers its ping with OK."""
+def ping(url, timeout=2, secret=None):
+    """True when the core at `url` answers its ping with OK (with `secret`'s credentials)."""
+    request = urllib.request.Request(f"{url}/admin/ping?wt=json")
+    if secret:
+        request.add_header("Authorization", authorization(secret))
     try:
-        with urllib.request.urlopen(
-            f"{url}/admin/ping?wt=json", timeout=timeout
-        ) as answer:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
             return json.loads(answer.read()).get("status") == "OK"
     except (OSError, ValueError, urllib.error.URLError):
         return False
 
 
-def wait(url, seconds=120, process=None):
+def wait(url, seconds=120, process=None, secret=None):
     """Wait until the core answers; False when time runs out or `process` ends."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if ping(url):
+        if ping(url, secret=secret):
             return True
         if process is not None and process.poll() is not None:
             return False
@@ -135,5 +230,10 @@ if __name__ == "__main__":
         if missing:
             sys.exit(MISSING.format(missing=", ".join(missing)))
         print("java and mvn are here")
+    elif action == "credentials" and len(sys.argv) == 3:
+        var = Path(sys.argv[2]).resolve()
+        secure(var)
+        print(f"{var / CREDENTIALS} (login and password, 0600)")
+        print(f"{var / 'home' / 'security.json'} (copy into the solr home)")
     else:
-        sys.exit(f"usage: {sys.argv[0]} build|check")
+        sys.exit(f"usage: {sys.argv[0]} build|check|credentials VAR")

@@ -3,7 +3,8 @@
 Use it in a test module with ``from solr_fixtures import *  # noqa: F403`` and then:
 
 - ``solr_server`` (session): the running Solr (a `SolrServer`), started once on a free port
-  with a fresh index under pytest's temporary directory, stopped at the end. ``.url`` is the
+  with a fresh index under pytest's temporary directory, stopped at the end, with BasicAuth
+  on as `make start` runs it (``.secret``: its login and password). ``.url`` is the
   core's URL; ``.select(**params)``, ``.update(docs)``, ``.delete_all()``, ``.uids(q)``,
   ``.analyze(field_type, text)``, ``.stop()`` and ``.start()`` (same port and index) talk to it.
 - ``solr_functional``: FUNCTIONAL_TESTING (``functional``: the vnarchive site and a WSGI
@@ -49,9 +50,11 @@ class SolrServer:
         self.url = solrctl.core_url(port)
         self.process = None
         self.start_seconds = None
+        self.secret = None
 
     def start(self, seconds=180):
         self.var.mkdir(parents=True, exist_ok=True)
+        self.secret = solrctl.secure(self.var)  # BasicAuth, as make start runs it
         started = time.monotonic()
         with open(self.var / "solr.log", "ab") as log:
             self.process = subprocess.Popen(
@@ -61,7 +64,7 @@ class SolrServer:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        if not solrctl.wait(self.url, seconds, self.process):
+        if not solrctl.wait(self.url, seconds, self.process, secret=self.secret):
             self.stop()
             tail = (self.var / "solr.log").read_text(errors="replace")[-3000:]
             pytest.fail(f"Solr did not start on port {self.port}:\n{tail}")
@@ -87,6 +90,7 @@ class SolrServer:
 
     def _request(self, path, data=None, content_type=None):
         request = urllib.request.Request(f"{self.url}{path}", data=data)
+        request.add_header("Authorization", solrctl.authorization(self.secret))
         if content_type:
             request.add_header("Content-Type", content_type)
         with urllib.request.urlopen(request, timeout=60) as answer:
@@ -176,7 +180,7 @@ def solr_functional(functional, solr_server):
     portal = functional["portal"]
     setSite(portal)
     setRequest(portal.REQUEST)
-    solr.configure(solr_server.url)
+    solr.configure(solr_server.url, **solr_server.secret)
     transaction.commit()
     solr_server.delete_all()
     yield functional

@@ -1,7 +1,10 @@
 """`make start` with search: without Java it says so and the site searches its catalog; with
 Java and Maven it builds and runs Solr, points the site at it and indexes the holdings."""
 
+from pathlib import Path
+from processes import ADMIN_PASSWORD
 from processes import instance_env
+from processes import ROOT
 from processes import run_script
 
 import json
@@ -9,7 +12,14 @@ import pytest
 import re
 import requests
 import shutil
+import sys
+import urllib.error
 import urllib.request
+
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import solrctl  # noqa: E402
 
 
 JSON = {"Accept": "application/json"}
@@ -24,7 +34,10 @@ def instance(tmp_path):
 
 
 def health(site):
-    answer = requests.get(f"{site}/@@health", timeout=60).json()
+    # The detail of the checks is for Managers (Anonymous gets the overall status).
+    answer = requests.get(
+        f"{site}/@@health", auth=("admin", ADMIN_PASSWORD), timeout=60
+    ).json()
     return answer["checks"]["solr"]
 
 
@@ -66,7 +79,22 @@ def test_start_without_java_then_with_solr(instance, tmp_path):
     assert (solr["status"], solr["active"], solr["search"]) == ("ok", True, "solr")
     catalog = int(re.search(r"catalog (\d+), Solr before 0", started.stdout).group(1))
     assert catalog >= 19  # the demo holdings
-    with urllib.request.urlopen(f"{core}/select?q=*:*&rows=0&wt=json") as answer:
+    # Solr asks for its credentials, made at the first start, readable by their owner only.
+    secret = Path(instance["VNARCHIVE_VAR"]) / "solr" / "credentials.json"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    security = Path(instance["VNARCHIVE_VAR"]) / "solr" / "home" / "security.json"
+    assert security.stat().st_mode & 0o777 == 0o600
+    password = json.loads(secret.read_text())["password"]
+    assert password not in security.read_text()
+    count = f"{core}/select?q=*:*&rows=0&wt=json"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(count)
+    assert refused.value.code == 401
+    asked = urllib.request.Request(count)
+    asked.add_header(
+        "Authorization", solrctl.authorization(json.loads(secret.read_text()))
+    )
+    with urllib.request.urlopen(asked) as answer:
         assert json.loads(answer.read())["response"]["numFound"] == catalog
     # The same search, now answered by Solr, finds the same published records.
     assert search(site, "uy ban") == by_catalog

@@ -6,10 +6,14 @@
    handlers for Anonymous, and ``allowedRolesAndUsers_usage=range:min`` widened the
    permission filter. Every request the site sends to Solr is recorded (collective.solr's
    connection, wrapped) while real Solr answers.
+2. Solr answers only with its credentials (BasicAuth on, as `make start` runs it: the
+   fixtures' Solr is started the same way); the site sends them and still searches.
 """
 
 from collective.solr.solr import SolrConnection
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from solr_fixtures import *  # noqa: F403
 from test_search_access import solr_only_documents
 from test_search_access import SOLR_PUBLIC_WORD
@@ -20,9 +24,14 @@ from vnarchive.policy.solr.parameters import MAX_ROWS
 from vnarchive.policy.solr.parameters import solr_query
 from zope.globalrequest import getRequest
 
+import base64
+import json
 import pytest
 import requests
+import solrctl
 import transaction
+import urllib.error
+import urllib.request
 
 
 TIMEOUT = 30
@@ -183,3 +192,116 @@ def test_the_whitelist(portal):
     assert solr_query(catalog, None, {"request_handler": "select"}) == {
         "request_handler": "select"
     }
+
+
+# 2. Solr itself asks for credentials (BasicAuth, made at the first start: solrctl.secure),
+#    and the site (collective.solr's solr_login/solr_password) sends them.
+
+
+def solr_status(url, secret=None):
+    request = urllib.request.Request(url)
+    if secret is not None:
+        request.add_header("Authorization", solrctl.authorization(secret))
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/select?q=*:*&wt=json",
+        "/admin/ping?wt=json",
+        "/admin/file/?file=schema.xml",
+        "/update?commit=true",
+        "/../admin/cores?action=STATUS",
+        "/../admin/info/system",
+    ],
+)
+def test_solr_without_credentials_answers_401(solr_server, path):
+    url = solr_server.url + path
+    assert solr_status(url) == 401
+    wrong = dict(solr_server.secret, password=solr_server.secret["password"] + "x")
+    assert solr_status(url, wrong) == 401
+    assert solr_status(url, dict(solr_server.secret, login="admin")) == 401
+    assert solr_status(url, solr_server.secret) == 200
+
+
+def test_credentials_are_private_and_never_in_security_json(solr_server):
+    secret_file = solr_server.var / solrctl.CREDENTIALS
+    security_file = solr_server.var / "home" / "security.json"
+    for path in (secret_file, security_file):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert json.loads(secret_file.read_text()) == solr_server.secret
+    assert len(solr_server.secret["password"]) >= 40
+    security = json.loads(security_file.read_text())
+    assert solr_server.secret["password"] not in security_file.read_text()
+    stored = security["authentication"]["credentials"][solr_server.secret["login"]]
+    digest, salt = stored.split(" ")
+    # Solr's Sha256AuthenticationProvider: base64(sha256(sha256(salt + password))) base64(salt)
+    assert (
+        solrctl.password_hash(solr_server.secret["password"], base64.b64decode(salt))
+        == stored
+    )
+    assert security["authentication"]["blockUnknown"] is True
+    # Made once: a second start keeps the credentials (the site has them).
+    assert solrctl.secure(solr_server.var) == solr_server.secret
+
+
+def test_the_site_searches_with_the_credentials(site, sent):
+    registry = site.portal_registry
+    assert registry["collective.solr.solr_login"] == solrctl.LOGIN
+    response = rest_search(site, SearchableText=SOLR_PUBLIC_WORD)
+    assert [item["UID"] for item in response.json()["items"]] == ["solr-only-public"]
+    assert selects(sent)  # answered by Solr, not by the catalog fallback
+
+
+def test_without_credentials_the_site_falls_back_to_its_catalog(site, sent):
+    from vnarchive.policy import solr
+    from vnarchive.policy.search.service import reset_solr_state
+
+    solr.configure(registry_url(site), login="", password="")
+    transaction.commit()
+    reset_solr_state()
+    try:
+        response = rest_search(site, SearchableText=SOLR_PUBLIC_WORD)
+        # Solr refused (401, the schema first): the catalog answered, which has no
+        # Solr-only document.
+        assert response.json()["items"] == []
+        answer = requests.get(
+            f"{site.absolute_url()}/@@health",
+            auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+            timeout=TIMEOUT,
+        ).json()
+        assert answer["checks"]["solr"]["status"] == "error"
+    finally:
+        reset_solr_state()
+
+
+def registry_url(portal):
+    registry = portal.portal_registry
+    return (
+        f"http://{registry['collective.solr.host']}:{registry['collective.solr.port']}"
+        f"{registry['collective.solr.base']}"
+    )
+
+
+def test_credentials_from_the_environment(monkeypatch, tmp_path):
+    from vnarchive.policy import solr
+
+    for name in ("LOGIN", "PASSWORD", "CREDENTIALS"):
+        monkeypatch.delenv(f"VNARCHIVE_SOLR_{name}", raising=False)
+    assert solr.credentials_from_environment() == ("", "")
+    path = tmp_path / "credentials.json"
+    path.write_text(json.dumps({"login": "vnarchive", "password": "from-file"}))
+    monkeypatch.setenv("VNARCHIVE_SOLR_CREDENTIALS", str(path))
+    assert solr.credentials_from_environment() == ("vnarchive", "from-file")
+    monkeypatch.setenv("VNARCHIVE_SOLR_LOGIN", "other")
+    monkeypatch.setenv("VNARCHIVE_SOLR_PASSWORD", "from-env")
+    assert solr.credentials_from_environment() == ("other", "from-env")
+    monkeypatch.delenv("VNARCHIVE_SOLR_LOGIN")
+    monkeypatch.setenv("VNARCHIVE_SOLR_CREDENTIALS", str(tmp_path / "missing.json"))
+    with pytest.raises(ValueError, match="VNARCHIVE_SOLR_CREDENTIALS"):
+        solr.credentials_from_environment()

@@ -210,19 +210,15 @@ def solr_connection():
     search_utility = queryUtility(ISearch)
     if manager is None or search_utility is None:
         raise SearchUnavailable("collective.solr is not set up")
+    # collective.solr keeps one connection per thread and never looks at the settings
+    # again: after Solr was moved or its credentials changed, open a new one.
+    from vnarchive.policy.solr import current_connection
+
     manager.setSearchTimeout()
-    connection = manager.getConnection()
+    manager, connection = current_connection()
     if connection is None:
         raise SearchUnavailable("no Solr connection")
-    # collective.solr keeps one connection per thread and never looks at the settings
-    # again: after Solr was moved (vnarchive.policy.solr.configure), open a new one.
-    host = api.portal.get_registry_record("collective.solr.host", default=None)
-    port = api.portal.get_registry_record("collective.solr.port", default=None)
-    base = api.portal.get_registry_record("collective.solr.base", default=None)
-    if host and (connection.host != f"{host}:{port}" or connection.solrBase != base):
-        manager.closeConnection(clearSchema=True)
-        manager.setSearchTimeout()
-        connection = manager.getConnection()
+    manager.setSearchTimeout()
     return manager, connection, search_utility
 
 

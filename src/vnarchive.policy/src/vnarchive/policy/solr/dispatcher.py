@@ -28,6 +28,7 @@ from collective.solr.exceptions import SolrException
 from collective.solr.interfaces import ISearchDispatcher
 from collective.solr.utils import isActive
 from Products.ZCatalog.ZCatalog import ZCatalog
+from vnarchive.policy.solr import current_connection
 from vnarchive.policy.solr.parameters import solr_query
 from zope.globalrequest import getRequest
 from zope.interface import implementer
@@ -100,6 +101,7 @@ class FallbackDispatcher:
                 # Only whitelisted keys (parameters.py) reach collective.solr: it gets the
                 # merged query as a dict, never the request whose form it would read.
                 query = solr_query(self.context, request, keywords)
+                current_connection()  # reopened if Solr's settings changed
                 return solrSearchResults(_for_solr(query))
             except FallBackException:
                 pass

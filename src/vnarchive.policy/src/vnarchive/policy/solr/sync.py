@@ -59,9 +59,11 @@ class SyncReport:
 def _connection():
     if not isActive():
         raise SolrUnavailable("collective.solr is not active")
+    from vnarchive.policy.solr import current_connection
+
     manager = getUtility(ISolrConnectionManager)
     manager.setIndexTimeout()
-    conn = manager.getConnection()
+    manager, conn = current_connection()
     if conn is None or manager.getSchema() is None:
         raise SolrUnavailable("Solr does not answer")
     try:
