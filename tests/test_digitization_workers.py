@@ -165,7 +165,9 @@ def test_start_runs_the_workers_and_health_sees_them(instance):
     assert "worker2: running" in status
 
     def workers_ok():
-        answer = requests.get(f"{instance.site}/@@health", timeout=30).json()
+        answer = requests.get(
+            f"{instance.site}/@@health", auth=ADMIN, timeout=30
+        ).json()
         workers = answer["checks"]["workers"]
         return workers["status"] == "ok" and workers["alive"] == 2 and answer
 

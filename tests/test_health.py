@@ -1,9 +1,13 @@
 """The health endpoint for monitoring: anonymous, JSON, 503 when the database fails.
 
+Anonymous gets ok/degraded/down and nothing more; the detail of each check goes to Managers
+and to the monitoring system's token (VNARCHIVE_HEALTH_TOKEN, header X-Health-Token).
 A broken component is simulated by replacing its check function: these tests are about
 what the endpoint reports, not about breaking a database.
 """
 
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from vnarchive.policy import health
 
 import json
@@ -14,6 +18,8 @@ import transaction
 
 TIMEOUT = 30
 CHECKS = {"database", "solr", "queue", "workers"}
+MANAGER = {"auth": (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)}
+TOKEN = "monitoring-7f3e9c1d2b"
 
 
 @pytest.fixture
@@ -22,30 +28,43 @@ def site(functional_portal):
     return functional_portal.absolute_url()
 
 
-def rest(site):
-    return requests.get(
-        f"{site}/@health", headers={"Accept": "application/json"}, timeout=TIMEOUT
-    )
+def rest(site, headers=None, **options):
+    headers = dict(headers or {}, Accept="application/json")
+    return requests.get(f"{site}/@health", headers=headers, timeout=TIMEOUT, **options)
 
 
-def plain(site):
-    return requests.get(f"{site}/@@health", timeout=TIMEOUT)
+def plain(site, **options):
+    return requests.get(f"{site}/@@health", timeout=TIMEOUT, **options)
 
 
-def no_accept(site):
-    return requests.get(f"{site}/@health", timeout=TIMEOUT)
+def no_accept(site, **options):
+    return requests.get(f"{site}/@health", timeout=TIMEOUT, **options)
 
 
-def api(site):
-    return requests.get(f"{site}/++api++/@health", timeout=TIMEOUT)
+def api(site, **options):
+    return requests.get(f"{site}/++api++/@health", timeout=TIMEOUT, **options)
+
+
+def bare(data):
+    """The answer without the REST service's @id (the URL asked for)."""
+    return {key: value for key, value in data.items() if key != "@id"}
 
 
 CHANNELS = [rest, plain, no_accept, api]
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_anonymous_gets_ok_and_the_shape(site, channel):
+def test_anonymous_gets_the_status_and_nothing_more(site, channel):
     response = channel(site)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert "no-store" in response.headers["Cache-Control"]
+    assert bare(response.json()) == {"status": "ok"}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_manager_gets_ok_and_the_shape(site, channel):
+    response = channel(site, **MANAGER)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/json")
     assert "no-store" in response.headers["Cache-Control"]
@@ -73,10 +92,31 @@ def test_anonymous_gets_ok_and_the_shape(site, channel):
 
 def test_rest_answer_has_its_id(site):
     assert rest(site).json()["@id"] == f"{site}/@health"
+    assert rest(site, **MANAGER).json()["@id"] == f"{site}/@health"
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_monitoring_token_gets_the_detail(site, channel, monkeypatch):
+    monkeypatch.setenv(health.TOKEN_ENVIRONMENT, TOKEN)
+    detail = channel(site, headers={health.TOKEN_HEADER: TOKEN}).json()
+    assert set(detail["checks"]) == CHECKS
+    for wrong in ("", "x", TOKEN[:-1], TOKEN + "0", TOKEN.upper()):
+        answer = channel(site, headers={health.TOKEN_HEADER: wrong}).json()
+        assert bare(answer) == {"status": "ok"}, wrong
+
+
+def test_no_token_configured_no_token_access(site, monkeypatch):
+    monkeypatch.delenv(health.TOKEN_ENVIRONMENT, raising=False)
+    for given in ("", "anything"):
+        answer = rest(site, headers={health.TOKEN_HEADER: given}).json()
+        assert bare(answer) == {"status": "ok"}
+    monkeypatch.setenv(health.TOKEN_ENVIRONMENT, "  ")
+    answer = rest(site, headers={health.TOKEN_HEADER: "x"}).json()
+    assert bare(answer) == {"status": "ok"}
 
 
 def test_solr_is_reported_not_configured(site):
-    solr = rest(site).json()["checks"]["solr"]
+    solr = rest(site, **MANAGER).json()["checks"]["solr"]
     # collective.solr is installed by our profile, but inactive until a Solr is configured
     # (vnarchive.policy.solr.configure); the site then searches its catalog.
     assert solr["status"] == "not configured"
@@ -91,7 +131,10 @@ def test_database_failure_is_down_and_503(site, channel, monkeypatch):
         raise OSError("/secret/path/Data.fs: disk on fire at 10.0.0.5:8100")
 
     monkeypatch.setattr(health, "check_database", broken)
-    response = channel(site)
+    anonymous = channel(site)
+    assert anonymous.status_code == 503
+    assert bare(anonymous.json()) == {"status": "down"}
+    response = channel(site, **MANAGER)
     assert response.status_code == 503
     data = response.json()
     assert data["status"] == "down"
@@ -110,7 +153,7 @@ def test_disconnected_database_is_down(site, monkeypatch):
     )
     response = rest(site)
     assert response.status_code == 503
-    assert response.json()["status"] == "down"
+    assert bare(response.json()) == {"status": "down"}
 
 
 def test_other_failure_is_degraded_but_200(site, monkeypatch):
@@ -118,7 +161,10 @@ def test_other_failure_is_degraded_but_200(site, monkeypatch):
         raise ConnectionRefusedError("solr at 10.0.0.7:8983")
 
     monkeypatch.setattr(health, "check_solr", broken)
-    response = rest(site)
+    anonymous = rest(site)
+    assert anonymous.status_code == 200
+    assert bare(anonymous.json()) == {"status": "degraded"}
+    response = rest(site, **MANAGER)
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "degraded"
@@ -135,9 +181,9 @@ def test_nothing_sensitive(site, functional_portal):
     import Products.CMFPlone
     import ZODB
 
-    answer = rest(site).json()
+    answer = rest(site, **MANAGER).json()
     del answer["@id"]  # the URL asked for
-    text = json.dumps(answer) + plain(site).text
+    text = json.dumps(answer) + plain(site, **MANAGER).text
     storage = functional_portal._p_jar.db().storage
     assert storage.getName() not in text
     for module in (Products.CMFPlone, ZODB):
@@ -155,7 +201,8 @@ def test_a_registered_queue_check_is_used(site, functional_portal, monkeypatch):
     registry = getGlobalSiteManager()
     registry.registerUtility(queue, health.IHealthCheck, name="queue")
     try:
-        data = rest(site).json()
+        data = rest(site, **MANAGER).json()
+        assert bare(rest(site).json()) == {"status": "degraded"}
     finally:
         registry.unregisterUtility(queue, health.IHealthCheck, name="queue")
     assert data["status"] == "degraded"

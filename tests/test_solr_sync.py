@@ -10,6 +10,8 @@ from conftest import PUBLISHED_DOCUMENT
 from conftest import USERS
 from plone import api
 from plone.app.testing import login
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_NAME
 from solr_fixtures import *  # noqa: F403
 from vnarchive.policy.solr import sync
@@ -120,6 +122,10 @@ def test_saves_commit_while_solr_is_down_and_sync_catches_up(
 
 def health(portal):
     """(Solr check status, what searches, site status) from the real @@health page."""
-    answer = requests.get(f"{portal.absolute_url()}/@@health", timeout=30).json()
+    answer = requests.get(
+        f"{portal.absolute_url()}/@@health",
+        auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+        timeout=30,
+    ).json()
     solr = answer["checks"]["solr"]
     return solr["status"], solr["search"], answer["status"]

@@ -1,21 +1,24 @@
 """Health of the site for monitoring: database, Solr, task queue and workers.
 
-`GET /vnarchive/@health` (REST) and `/vnarchive/@@health` (plain JSON) answer anonymously with
+`GET /vnarchive/@health` (REST) and `/vnarchive/@@health` (plain JSON) answer anyone with
 
-    {"status": "ok" | "degraded" | "down",
-     "checked": "2025-11-21T08:00:00Z",
-     "checks": {"database": {...}, "solr": {...}, "queue": {...}, "workers": {...}}}
+    {"status": "ok" | "degraded" | "down"}
 
 and HTTP 503 when the database check fails ("down"), 200 otherwise. A component that is not
 set up ("not configured") does not degrade the site; one that is set up and fails does.
 
-What the answer shows is chosen for an anonymous audience: the status of each component, the
-storage kind (zeo, filestorage, relstorage…), the database name (`main`), whether it is read-only,
-the time of the last transaction and how long each check took. It never shows file paths,
-host names or ports (a storage's own name is its file path or its server address, so it is
-left out), numbers of objects or records, software versions, or error messages (those can
-carry paths and addresses): a failed check shows only the exception's class name, and the
-details go to the event log.
+The detail of each check (`report(context, detail=True)`):
+
+    {"status": …, "checked": "2025-11-21T08:00:00Z",
+     "checks": {"database": {...}, "solr": {...}, "queue": {...}, "workers": {...}}}
+
+goes only to users who may manage the site (Managers, Site Administrators) and to the
+monitoring system when it sends the token configured in VNARCHIVE_HEALTH_TOKEN in the
+``X-Health-Token`` header (compared in constant time; no token configured, no token access).
+Even the detail never shows file paths, host names or ports (a storage's own name is its file
+path or its server address, so it is left out), numbers of objects or records, software
+versions, or error messages (those can carry paths and addresses): a failed check shows only
+the exception's class name, and the details go to the event log.
 """
 
 from datetime import datetime
@@ -28,10 +31,12 @@ from ZODB.utils import z64
 from zope.component import queryUtility
 from zope.interface import Interface
 
+import hmac
 import http.client
 import importlib.util
 import json
 import logging
+import os
 import ssl
 import time
 
@@ -41,6 +46,9 @@ logger = logging.getLogger("vnarchive.health")
 OK = "ok"
 ERROR = "error"
 NOT_CONFIGURED = "not configured"
+
+TOKEN_ENVIRONMENT = "VNARCHIVE_HEALTH_TOKEN"
+TOKEN_HEADER = "X-Health-Token"
 
 SOLR_TIMEOUT = 2.0  # seconds; a monitoring probe must answer quickly
 
@@ -129,10 +137,9 @@ def check_solr(context):
     }
     if not active:
         return dict(result, search="catalog")
-    from collective.solr.interfaces import ISolrConnectionManager
+    from vnarchive.policy.solr import current_connection
 
-    manager = queryUtility(ISolrConnectionManager)
-    connection = manager.getConnection() if manager is not None else None
+    _manager, connection = current_connection()
     if connection is None:
         return dict(result, status=ERROR, error="NoConnection", search="catalog")
     try:
@@ -200,8 +207,23 @@ def _run(name, check, context):
     return result
 
 
-def report(context):
-    """(payload, HTTP status) of every check; looks the checks up when called."""
+def may_see_detail(context, request):
+    """True for users who may manage the site and for the monitoring system's token."""
+    from AccessControl import getSecurityManager
+
+    if getSecurityManager().checkPermission("Manage portal", context):
+        return True
+    expected = os.environ.get(TOKEN_ENVIRONMENT, "").strip()
+    given = (request.getHeader(TOKEN_HEADER) or "").strip()
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def report(context, detail=True):
+    """(payload, HTTP status) of every check; looks the checks up when called.
+
+    Without `detail` the payload is the overall status and nothing more."""
     checks = {
         "database": _run("database", check_database, context),
         "solr": _run("solr", check_solr, context),
@@ -214,19 +236,23 @@ def report(context):
         status, code = "degraded", 200
     else:
         status, code = OK, 200
+    if not detail:
+        return {"status": status}, code
     payload = {"status": status, "checked": _iso(time.time()), "checks": checks}
     return payload, code
 
 
 def no_store(response):
     response.setHeader("Cache-Control", "no-store")
+    # The answer depends on who asks (Manager, token): never from a shared cache.
+    response.setHeader("Vary", "Authorization, Cookie, X-Health-Token")
 
 
 class HealthView(BrowserView):
     """/@@health: the same report as plain JSON, for probes that send no Accept header."""
 
     def __call__(self):
-        payload, code = report(self.context)
+        payload, code = report(self.context, may_see_detail(self.context, self.request))
         response = self.request.response
         response.setStatus(code)
         response.setHeader("Content-Type", "application/json; charset=utf-8")
