@@ -379,6 +379,15 @@ class Instance:
         self.site = f"http://{HOST}:{self.port}/{SITE}"
         self.solr = f"http://{HOST}:{self.solr_port}/solr/vnarchive"
 
+    def solr_auth(self):
+        """(login, password) of the Solr ctl.py started (made at its first start)."""
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import solrctl
+
+        return solrctl.read_credentials(
+            Path(self.env["VNARCHIVE_VAR"]) / "solr" / solrctl.CREDENTIALS
+        )
+
     def ctl(self, action, timeout=900):
         with open(self.log, "a") as log:
             log.write(f"\n$ ctl.py {action}\n")
@@ -428,6 +437,8 @@ def index_direct(session, solr, count, site_path, batch=1000, threads=2):
     rng = random.Random(SEED)
     started = time.perf_counter()
     sessions = [requests.Session() for _ in range(threads)]
+    for each in sessions:
+        each.auth = session.auth
     with ThreadPoolExecutor(threads) as pool:
         pending = []
         for index, first in enumerate(range(0, count, batch)):
@@ -518,6 +529,7 @@ def run(args):
         started = time.perf_counter()
         instance.ctl("start")
         report["start_seconds"] = time.perf_counter() - started
+        session.auth = instance.solr_auth()  # Solr asks for its credentials (BasicAuth)
         report["load_before"] = os.getloadavg()
         site_path = f"/{SITE}"
 
