@@ -1,6 +1,5 @@
 """Ghi âm, ghi hình: a sound or video recording."""
 
-from plone.dexterity.content import Item
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
@@ -9,6 +8,7 @@ from vnarchive.content.fields import language_codes_field
 from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
+from vnarchive.content.traversal import RecordItem
 from zope import schema
 from zope.interface import implementer
 
@@ -80,6 +80,6 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
 
 
 @implementer(IAudioVisualRecord)
-class AudioVisualRecord(Item):
+class AudioVisualRecord(RecordItem):
     def name_source(self):
         return None  # named by ordinal: see naming.DossierNameChooser

@@ -1,6 +1,5 @@
 """Tài liệu / văn bản: one document, however many pages it has."""
 
-from plone.dexterity.content import Item
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content import codelists
@@ -12,6 +11,7 @@ from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.identifiers import check_code_notation
 from vnarchive.content.identifiers import check_code_number
 from vnarchive.content.interfaces import IFileRecord
+from vnarchive.content.traversal import RecordItem
 from zope import schema
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -96,7 +96,7 @@ def number_and_symbol(number, notation):
 
 
 @implementer(IArchivalDocument)
-class ArchivalDocument(Item):
+class ArchivalDocument(RecordItem):
     title = ""
 
     def composed_title(self):

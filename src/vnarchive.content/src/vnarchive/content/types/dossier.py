@@ -1,7 +1,6 @@
 """Hồ sơ: the unit of description and of the code people cite."""
 
 from plone.autoform import directives
-from plone.dexterity.content import Container
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.fields import CodeLine
@@ -10,6 +9,7 @@ from vnarchive.content.identifiers import check_dossier_number
 from vnarchive.content.identifiers import check_paper_file_code
 from vnarchive.content.identifiers import check_year
 from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.traversal import RecordContainer
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import implementer
@@ -86,7 +86,7 @@ class IDossier(model.Schema, IArchivalRecord):
 
 
 @implementer(IDossier)
-class Dossier(Container):
+class Dossier(RecordContainer):
     fileCode = None
 
     def name_source(self):

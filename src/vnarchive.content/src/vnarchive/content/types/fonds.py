@@ -1,6 +1,5 @@
 """Phông lưu trữ: the records of one creating body, the top of the holdings."""
 
-from plone.dexterity.content import Container
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.fields import CodeLine
@@ -9,6 +8,7 @@ from vnarchive.content.fields import notes_field
 from vnarchive.content.identifiers import check_agency_code
 from vnarchive.content.identifiers import check_fonds_code
 from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.traversal import RecordContainer
 from zope import schema
 from zope.interface import implementer
 from zope.interface import invariant
@@ -95,6 +95,6 @@ class IFonds(model.Schema, IArchivalRecord):
 
 
 @implementer(IFonds)
-class Fonds(Container):
+class Fonds(RecordContainer):
     def name_source(self):
         return self.fondsCode

@@ -1,12 +1,12 @@
 """Ảnh, phim âm bản: a photograph or negative with its event, place and maker."""
 
-from plone.dexterity.content import Item
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
 from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
+from vnarchive.content.traversal import RecordItem
 from zope import schema
 from zope.interface import implementer
 
@@ -68,6 +68,6 @@ class IPhotoRecord(model.Schema, IFileRecord):
 
 
 @implementer(IPhotoRecord)
-class PhotoRecord(Item):
+class PhotoRecord(RecordItem):
     def name_source(self):
         return None  # named by ordinal: see naming.DossierNameChooser

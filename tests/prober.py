@@ -1,0 +1,295 @@
+"""The generic prober: every channel the site publishes, asked about records people may not see.
+
+Channels are enumerated from the component registry and from the objects themselves, so a
+view, REST service, resource or publishable attribute added later is probed without being
+listed: browser views and REST services registered for the object (or an interface it
+provides), browser resources, and the attributes Zope would publish on it (callables and
+values with a docstring, as ZPublisher's default traversal requires).
+
+Two kinds of target:
+- a hidden record (one the visitor may not View): each channel under it must answer exactly
+  what the same channel answers under a name that does not exist beside it (status, headers,
+  body once the two names are swapped), and show none of the record's markers;
+- a visible object (the site root, a container holding hidden records): each channel is asked
+  with parameters naming a hidden record (its UID, path, code and a word of its text) and
+  again naming a record that does not exist; the two answers must be the same once the names
+  are swapped (so no count, facet or status tells them apart), and show no marker of any
+  hidden record.
+
+Only declared disclosures (vnarchive.policy.trust.disclosures) may show a hidden record's
+declared fields. `Report.summary()` reads ``channels=N probes=M leaks=K``.
+"""
+
+from Acquisition import aq_base
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from dataclasses import field
+from zope.component import getGlobalSiteManager
+from zope.interface import providedBy
+from zope.publisher.interfaces.browser import IBrowserRequest
+
+import contextlib
+import gzip
+import html
+import json
+import re
+import requests
+import threading
+
+
+TIMEOUT = 60
+SERVICE_NAME = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|OPTIONS)_[^@]*(@.*)?$")
+# Headers that differ between any two answers, whatever they are about.
+VOLATILE_HEADERS = {"date", "content-length", "x-powered-by", "server"}
+# Substrings that differ between any two renderings (tokens, timings).
+VOLATILE = [
+    re.compile(r"_authenticator[\"'=:\s\w]*[\"']?[0-9a-f]{40}"),
+    re.compile(r"\b\d{10,}(?:\.\d+)?\b"),  # timestamps
+]
+
+
+@dataclass(frozen=True)
+class Channel:
+    kind: str  # view, service, resource, attribute
+    name: str  # the last step of the URL
+    method: str = "GET"
+
+    def url(self, base):
+        return f"{base}/{self.name}" if self.name else base
+
+    def __str__(self):
+        return f"{self.method} {self.kind} {self.name or '(object)'}"
+
+
+@dataclass
+class Target:
+    """A record (hidden or visible) and what would give it away."""
+
+    label: str
+    url: str
+    markers: tuple = ()  # strings that must never reach a visitor who may not see it
+    params: dict = field(default_factory=dict)  # parameters that name it (uid, path…)
+
+
+@dataclass
+class Visitor:
+    label: str
+    auth: tuple = None  # (login, password) or None for Anonymous
+
+
+@dataclass
+class Leak:
+    visitor: str
+    target: str
+    channel: str
+    what: str
+
+    def __str__(self):
+        return f"{self.visitor} · {self.target} · {self.channel}: {self.what}"
+
+
+@dataclass
+class Report:
+    channels: int = 0
+    probes: int = 0
+    leaks: list = field(default_factory=list)
+
+    def summary(self):
+        return f"channels={self.channels} probes={self.probes} leaks={len(self.leaks)}"
+
+
+# -- Enumeration -----------------------------------------------------------------------------
+
+
+def channels_for(obj, layers=None):
+    """Every channel the registry and the object offer on `obj`.
+
+    `layers`: the request interfaces a request to the site provides (default: any browser
+    request); views and services registered for other layers cannot answer and are left out.
+    """
+    provided = providedBy(aq_base(obj))
+    found = set()
+    for registration in getGlobalSiteManager().registeredAdapters():
+        required = registration.required
+        name = registration.name
+        if not name or not _browser_layer(required[-1], layers):
+            continue
+        if len(required) == 1:
+            found.add(Channel("resource", f"++resource++{name}"))
+            continue
+        if len(required) != 2 or not provided.isOrExtends(required[0]):
+            continue
+        service = SERVICE_NAME.match(name)
+        if service:
+            method, endpoint = service.groups()
+            if method != "OPTIONS":
+                found.add(Channel("service", endpoint or "", method))
+        elif not name.startswith(("GET_", "POST_", "PUT_", "PATCH_", "DELETE_")):
+            found.add(Channel("view", f"@@{name}"))
+    found.update(Channel("attribute", name) for name in publishable_attributes(obj))
+    return sorted(
+        found, key=lambda channel: (channel.kind, channel.name, channel.method)
+    )
+
+
+def _browser_layer(interface, layers):
+    if not interface.isOrExtends(IBrowserRequest):
+        return False
+    return layers is None or any(layer.isOrExtends(interface) for layer in layers)
+
+
+def publishable_attributes(obj):
+    """Names ZPublisher's default traversal would publish on `obj`: not private, with a
+    docstring (its own or `<name>__doc__`)."""
+    names = set()
+    base = aq_base(obj)
+    for name in dir(base):
+        if name.startswith("_") or name.endswith("__doc__"):
+            continue
+        try:
+            value = getattr(base, name)
+        except Exception:  # noqa: BLE001 - an attribute that fails is not published
+            continue
+        if getattr(value, "__doc__", None) or getattr(base, f"{name}__doc__", None):
+            names.add(name)
+    return names
+
+
+# -- Probing ---------------------------------------------------------------------------------
+
+
+def text_of(response):
+    """The answer as a person would read it: gunzipped, JSON and HTML unescaped."""
+    data = response.content
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    if text.lstrip()[:1] in ("{", "["):
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    return html.unescape(text)
+
+
+class Prober:
+    def __init__(self, visitors, workers=4, disclosed=None):
+        self.visitors = visitors
+        self.workers = workers
+        self.disclosed = disclosed or {}  # channel name -> markers it may show
+        self.report = Report()
+        self._lock = threading.Lock()
+        self._sessions = threading.local()
+
+    def _session(self, visitor):
+        sessions = getattr(self._sessions, "by_visitor", None)
+        if sessions is None:
+            sessions = self._sessions.by_visitor = {}
+        if visitor.label not in sessions:
+            session = requests.Session()
+            session.auth = visitor.auth
+            sessions[visitor.label] = session
+        return sessions[visitor.label]
+
+    def ask(self, visitor, channel, base, params=None):
+        headers = {"Accept": "application/json"} if channel.kind == "service" else {}
+        body = None
+        if channel.method in ("POST", "PUT", "PATCH"):
+            headers["Content-Type"] = "application/json"
+            body = "{}"
+        response = self._session(visitor).request(
+            channel.method,
+            channel.url(base),
+            params=params,
+            data=body,
+            headers=headers,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+        with self._lock:
+            self.report.probes += 1
+        return response
+
+    def _leak(self, *args):
+        with self._lock:
+            self.report.leaks.append(Leak(*args))
+
+    def probe(self, pairs):
+        """`pairs`: (target, twin, channels, markers) — ask every channel of each target and
+        of its twin (the nonexistent sibling, or the same object asked about a missing
+        record) as every visitor, in parallel."""
+        jobs = [
+            (visitor, target, twin, channel, markers)
+            for target, twin, channels, markers in pairs
+            for channel in channels
+            for visitor in self.visitors
+        ]
+        with self._lock:
+            self.report.channels += len(
+                {channel for _t, _w, channels, _m in pairs for channel in channels}
+            )
+        with ThreadPoolExecutor(self.workers) as pool:
+            list(pool.map(lambda job: self._compare(*job), jobs))
+        return self.report
+
+    def _compare(self, visitor, target, twin, channel, markers):
+        try:
+            seen = self.ask(visitor, channel, target.url, target.params or None)
+            other = self.ask(visitor, channel, twin.url, twin.params or None)
+        except requests.RequestException as error:
+            self._leak(visitor.label, target.label, str(channel), f"no answer: {error}")
+            return
+        swaps = [(target.url, twin.url)] + [
+            (str(value), str(twin.params[key]))
+            for key, value in target.params.items()
+            if key in twin.params
+        ]
+        echoed = {str(value) for value in target.params.values()}
+        markers = [marker for marker in markers if marker not in echoed]
+        text = text_of(seen)
+        allowed = set(self.disclosed.get(channel.name.lstrip("@"), ()))
+        for marker in markers:
+            if marker in text and marker not in allowed:
+                self._leak(
+                    visitor.label, target.label, str(channel), f"shows {marker!r}"
+                )
+        for name, value in seen.headers.items():
+            for marker in markers:
+                if marker in value:
+                    self._leak(
+                        visitor.label, target.label, str(channel), f"header {name}"
+                    )
+        if seen.status_code != other.status_code:
+            self._leak(
+                visitor.label,
+                target.label,
+                str(channel),
+                f"status {seen.status_code}, missing twin {other.status_code}",
+            )
+            return
+        if _headers(seen, swaps) != _headers(other, []):
+            self._leak(visitor.label, target.label, str(channel), "headers differ")
+        if allowed:
+            return  # a declared disclosure answers about the record, by design
+        if _normal(text, swaps) != _normal(text_of(other), []):
+            self._leak(visitor.label, target.label, str(channel), "body differs")
+
+
+def _swap(text, swaps):
+    for mine, theirs in swaps:
+        if mine:
+            text = text.replace(mine, theirs)
+    return text
+
+
+def _normal(text, swaps):
+    text = _swap(text, swaps)
+    for pattern in VOLATILE:
+        text = pattern.sub("…", text)
+    return text
+
+
+def _headers(response, swaps):
+    return {
+        name.lower(): _normal(value, swaps)
+        for name, value in response.headers.items()
+        if name.lower() not in VOLATILE_HEADERS
+    }

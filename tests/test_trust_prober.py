@@ -1,0 +1,237 @@
+"""The generic prober over every channel the site publishes (see prober.py).
+
+A secret, a conditional and an unpublished record carry marker words in every text field
+they have, a master file whose name carries one, and OCR text with one. As Anonymous, as the
+reader `docgia` and as the curator `bientap`, every channel under each of them must answer as
+under a name that does not exist, and every channel of the site root and of the containers
+that hold them, asked about them by UID, path, code and word, must answer as when asked
+about records that do not exist. The Archivist sees each record (so an empty answer cannot
+pass). A canary view that leaks a title, registered for one test, is the one leak the same
+prober then reports.
+"""
+
+from conftest import CONDITIONAL_DOCUMENT
+from conftest import DEMO_PASSWORD
+from conftest import FONDS
+from conftest import PROCESSING_DOCUMENT
+from conftest import PUBLISHED_DOSSIER
+from conftest import SECRET_DOCUMENT
+from conftest import USERS
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.dexterity.utils import iterSchemata
+from plone.uuid.interfaces import IUUID
+from prober import Channel
+from prober import channels_for
+from prober import Prober
+from prober import Target
+from prober import text_of
+from prober import Visitor
+from Products.Five.browser import BrowserView
+from vnarchive.content.files import IRecordFiles
+from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.policy.files import add_master_file
+from vnarchive.policy.interfaces import IVnarchivePolicyLayer
+from vnarchive.policy.trust import disclosures
+from zope import schema
+from zope.component import getGlobalSiteManager
+from zope.interface import Interface
+from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+
+import pytest
+import requests
+import transaction
+
+
+HIDDEN = {
+    "secret": SECRET_DOCUMENT,
+    "conditional": CONDITIONAL_DOCUMENT,
+    "unpublished": PROCESSING_DOCUMENT,
+}
+VISIBLE = {"fonds": FONDS, "dossier": PUBLISHED_DOSSIER}
+VISITORS = [
+    Visitor("anonymous"),
+    Visitor("reader", (USERS["ArchiveReader"], DEMO_PASSWORD)),
+    Visitor("curator", (USERS["Curator"], DEMO_PASSWORD)),
+]
+ARCHIVIST = (USERS["Archivist"], DEMO_PASSWORD)
+MISSING_ID = "9999"
+MISSING_UID = "0" * 32
+TEXT_FIELDS = (schema.TextLine, schema.Text)
+
+
+def _mark(record, label):
+    """Marker words in every free-text field the record has (those that accept them)."""
+    markers = []
+    for index, (_name, field) in enumerate(
+        (name, field)
+        for interface in iterSchemata(record)
+        for name, field in schema.getFieldsInOrder(interface)
+    ):
+        if not isinstance(field, TEXT_FIELDS) or field.readonly:
+            continue
+        marker = f"zq{label}{index}"
+        bound = field.bind(record)
+        value = f"{bound.get(record) or ''} {marker}".strip()
+        try:
+            bound.validate(value)
+        except Exception:  # noqa: BLE001 - a code field refuses words: its code is a marker
+            continue
+        bound.set(record, value)
+        markers.append(marker)
+    return markers
+
+
+def _layers():
+    from plone.browserlayer.utils import registered_layers
+
+    return [IDefaultBrowserLayer, IVnarchivePolicyLayer, *registered_layers()]
+
+
+@pytest.fixture
+def probed(functional_portal, functional_holdings):
+    """The hidden records with their markers, and the objects that hold them."""
+    portal = functional_portal
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    login(portal, TEST_USER_NAME)
+    records = functional_holdings
+    hidden, channels = {}, {}
+    for label, code in HIDDEN.items():
+        record = records[code]
+        words = _mark(record, label)
+        add_master_file(
+            record, f"zq{label}file.png", b"\x89PNG zq" + label.encode(), "image/png"
+        )
+        IRecordFiles(record).page(1, create=True).set_text(
+            f"Trang quét zq{label}ocr", "ocr"
+        )
+        record.reindexObject()
+        container = record.__parent__
+        path = "/".join(record.getPhysicalPath())
+        hidden[label] = {
+            "target": Target(
+                label,
+                record.absolute_url(),
+                markers=(
+                    record.Title(),
+                    code,
+                    record.docId,
+                    IUUID(record),
+                    f"zq{label}file",
+                    f"zq{label}ocr",
+                    *words,
+                ),
+                params={
+                    "uid": IUUID(record),
+                    "uids": IUUID(record),
+                    "path": path,
+                    "code": code,
+                    "SearchableText": words[-1],
+                    "q": words[-1],
+                    "id": record.getId(),
+                },
+            ),
+            "twin": Target(
+                f"{label} (missing)",
+                f"{container.absolute_url()}/{MISSING_ID}",
+                params={
+                    "uid": MISSING_UID,
+                    "uids": MISSING_UID,
+                    "path": f"{'/'.join(container.getPhysicalPath())}/{MISSING_ID}",
+                    "code": code[:-7] + "9999999",
+                    "SearchableText": f"zqmissing{label}",
+                    "q": f"zqmissing{label}",
+                    "id": MISSING_ID,
+                },
+            ),
+        }
+        channels[label] = channels_for(record, _layers())
+    visible = {
+        label: (records[code], channels_for(records[code], _layers()))
+        for label, code in VISIBLE.items()
+    }
+    visible["site"] = (portal, channels_for(portal, _layers()))
+    setRoles(portal, TEST_USER_ID, ["Member"])
+    transaction.commit()
+    return hidden, channels, visible
+
+
+def _pairs(hidden, channels, visible):
+    """(target, twin, channels, markers) for the prober: under each hidden record, and on each
+    visible object asked about each hidden record."""
+    markers = [
+        marker for entry in hidden.values() for marker in entry["target"].markers
+    ]
+    pairs = []
+    for label, entry in hidden.items():
+        pairs.append((entry["target"], entry["twin"], channels[label], markers))
+    for label, (obj, offered) in visible.items():
+        for entry in hidden.values():
+            asking = Target(label, obj.absolute_url(), params=entry["target"].params)
+            twin = Target(label, obj.absolute_url(), params=entry["twin"].params)
+            pairs.append((asking, twin, offered, markers))
+    return pairs
+
+
+def test_no_channel_tells_a_hidden_record_from_a_missing_one(probed):
+    hidden, channels, visible = probed
+    # An empty answer cannot pass: the Archivist sees each record and its marker words.
+    for entry in hidden.values():
+        target = entry["target"]
+        page = requests.get(target.url, auth=ARCHIVIST, timeout=60)
+        assert page.status_code == 200, target.url
+        assert target.markers[0] in text_of(page)
+    prober = Prober(VISITORS, disclosed=_disclosed())
+    report = prober.probe(_pairs(hidden, channels, visible))
+    print(report.summary())
+    assert report.channels > 500
+    assert report.probes > 10 * report.channels
+    assert [str(leak) for leak in report.leaks] == []
+
+
+def _disclosed():
+    return {name: d.fields for name, d in disclosures.declared().items()}
+
+
+class CanaryView(BrowserView):
+    """A careless view: the titles of whatever the catalog holds, unfiltered."""
+
+    def __call__(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        return "\n".join(
+            brain.Title
+            for brain in catalog.unrestrictedSearchResults(
+                object_provides=IArchivalRecord.__identifier__
+            )
+        )
+
+
+@pytest.fixture
+def canary():
+    registry = getGlobalSiteManager()
+    required = (Interface, IDefaultBrowserLayer)
+    CanaryView.__roles__ = None  # public, as zope.Public makes it
+    registry.registerAdapter(CanaryView, required, Interface, "vnarchive-canary")
+    yield Channel("view", "@@vnarchive-canary")
+    registry.unregisterAdapter(CanaryView, required, Interface, "vnarchive-canary")
+
+
+def test_the_prober_reports_a_canary_that_leaks(probed, canary):
+    hidden, _channels, visible = probed
+    site = visible["site"][0]
+    assert canary in channels_for(site, _layers())
+    prober = Prober(VISITORS)
+    report = prober.probe(
+        _pairs(
+            hidden, {label: [canary] for label in hidden}, {"site": (site, [canary])}
+        )
+    )
+    print(report.summary())
+    assert {(leak.channel, leak.target) for leak in report.leaks} == {
+        (str(canary), "site")
+    }
+    titles = {entry["target"].markers[0] for entry in hidden.values()}
+    assert any(title in str(report.leaks) for title in titles)
