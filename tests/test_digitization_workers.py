@@ -20,6 +20,7 @@ from processes import run_script
 import json
 import os
 import pytest
+import re
 import requests
 import shutil
 import signal
@@ -297,12 +298,16 @@ def test_a_zip_upload_is_only_stored_then_validated_by_a_worker(instance, tmp_pa
         for path in source.folder.rglob("*"):
             if path.is_file():
                 out.write(path, f"lo-zip/{path.relative_to(source.folder)}")
+    # A multipart POST is what a page of another site can send too: it carries
+    # plone.protect's token, as a page form would (see tests/test_csrf.py).
+    form = requests.get(f"{instance.site}/@@import-batch", auth=ADMIN, timeout=60)
+    token = re.search(r'name="_authenticator"[^>]*value="([^"]+)"', form.text)
     with open(archive, "rb") as stream:
         posted = requests.post(
             f"{instance.site}/@batches",
             files={"file": ("lo-zip.zip", stream, "application/zip")},
             data={"validate_only": "true"},
-            headers=JSON,
+            headers={**JSON, "X-CSRF-TOKEN": token.group(1)},
             auth=ADMIN,
             timeout=120,
         )

@@ -17,11 +17,9 @@ from vnarchive.policy.review import actions
 from vnarchive.policy.review import queue
 from vnarchive.policy.review.images import clean_page
 from zope.i18n import translate
-from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
-import plone.protect.interfaces
 import transaction
 
 
@@ -151,7 +149,6 @@ class DecisionPost(TraversingService):
     """POST @ocr-review/approve or @ocr-review/reject with {"comment": ...}."""
 
     def reply(self):
-        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         if len(self.params) != 1 or self.params[0] not in ("approve", "reject"):
             self.request.response.setStatus(404)
             return {
@@ -228,7 +225,6 @@ def page_detail(record, page):
 
 class PagePatch(TraversingService):
     def reply(self):
-        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         actions.check_may_review(self.context)
         try:
             number = page_param(self.params)

@@ -9,11 +9,9 @@ from vnarchive.content.files import MASTER
 from vnarchive.policy.files import add_master_file
 from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from zope.i18n import translate
-from zope.interface import alsoProvides
 
 import base64
 import binascii
-import plone.protect.interfaces
 
 
 class RecordFilesGet(Service):
@@ -36,7 +34,6 @@ class RecordFilesGet(Service):
 
 class RecordFilesPost(Service):
     def reply(self):
-        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         data = json_body(self.request)
         name = data.get("filename") or data.get("name")
         try:

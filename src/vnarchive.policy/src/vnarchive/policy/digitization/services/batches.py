@@ -19,11 +19,8 @@ from vnarchive.policy.digitization import tasks
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zope.i18n import translate
-from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
-
-import plone.protect.interfaces
 
 
 def _flag(value):
@@ -86,7 +83,6 @@ class BatchesGet(_BatchService):
 @implementer(IPublishTraverse)
 class BatchesPost(_BatchService):
     def reply(self):
-        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         if len(self.params) == 2 and self.params[1] == "retry":
             return self.retry()
         if self.params:
