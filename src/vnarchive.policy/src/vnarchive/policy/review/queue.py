@@ -6,10 +6,12 @@ The catalog applies the user's permissions as for any search.
 """
 
 from plone import api
+from vnarchive.content.types.dossier import IDossier
 from vnarchive.policy import _
 from vnarchive.policy.review.actions import OPEN_STATES
 from vnarchive.policy.review.actions import ReviewError
 from vnarchive.policy.review.actions import STATES
+from vnarchive.policy.trust.resolve import viewable_object
 from vnarchive.policy.workflow.states import ARCHIVED
 from vnarchive.policy.workflow.states import PROCESSING
 from vnarchive.policy.workflow.states import PUBLISHED
@@ -57,12 +59,9 @@ def parse_states(value):
 
 def dossier_path(code):
     """The path of the dossier with this code (or UID), for the filter."""
-    catalog = api.portal.get_tool("portal_catalog")
     code = code.strip()
-    brains = catalog(portal_type="Dossier", archival_codes=code) or catalog(
-        portal_type="Dossier", UID=code
-    )
-    if not brains:
+    dossier = viewable_object(code=code) or viewable_object(uid=code)
+    if dossier is None or not IDossier.providedBy(dossier):
         raise ReviewError(
             "unknown_dossier",
             _(
@@ -71,7 +70,7 @@ def dossier_path(code):
                 mapping={"code": code[:80]},
             ),
         )
-    return brains[0].getPath()
+    return "/".join(dossier.getPhysicalPath())
 
 
 def search(fonds=None, dossier=None, states=None, start=0, size=DEFAULT_SIZE):
