@@ -156,14 +156,18 @@ def move_to(portal, obj, state):
 
 @pytest.fixture
 def make_document(holdings, portal):
-    """A new complete document in the processing dossier, moved to the state asked for."""
+    """A new complete document, moved to the state asked for: in the processing dossier,
+    or in the published one when it is to be published (`dossier=` a demo code to choose)."""
     from vnarchive.policy.records import create_record
 
-    dossier = holdings[PROCESSING_DOSSIER]
-
-    def make(state="processing", **changes):
+    def make(state="processing", dossier=None, **changes):
+        if dossier is None:
+            published = "publish" in PATHS[state]
+            dossier = PUBLISHED_DOSSIER if published else PROCESSING_DOSSIER
         as_user(portal, USERS["Archivist"])
-        document = create_record(dossier, "ArchivalDocument", document_data(**changes))
+        document = create_record(
+            holdings[dossier], "ArchivalDocument", document_data(**changes)
+        )
         login(portal, TEST_USER_NAME)
         return move_to(portal, document, state)
 

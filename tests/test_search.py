@@ -12,7 +12,6 @@ from conftest import DEMO_PASSWORD
 from conftest import document_data
 from conftest import load_holdings
 from conftest import move_to
-from conftest import PROCESSING_DOSSIER
 from conftest import PUBLISHED_DOCUMENT
 from conftest import PUBLISHED_DOSSIER
 from conftest import USERS
@@ -73,8 +72,8 @@ def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
     set_pages(records[PUBLISHED_DOCUMENT], {2: OCR_PAGE_2, 3: OCR_PAGE_3})
     made = {}
     for name, changes in MADE.items():
-        # Made in the processing dossier (open for additions), then published.
-        document = made_document(portal, records[PROCESSING_DOSSIER], **changes)
+        # Made in the published dossier (open for additions), then published.
+        document = made_document(portal, records[PUBLISHED_DOSSIER], **changes)
         made[name] = move_to(portal, document, "published")
     setRoles(portal, TEST_USER_ID, ["Member"])
     transaction.commit()

@@ -2,6 +2,7 @@
 read from the plain-language specification beside the workflow definition."""
 
 from AccessControl import getSecurityManager
+from conftest import PUBLISHED_DOSSIER
 from conftest import USERS
 from pathlib import Path
 from plone import api
@@ -102,7 +103,7 @@ def test_permission_matrix(portal, make_document, state):
 # Records on which each transition's condition holds.
 CONDITIONS = {
     "archive": {},
-    "publish": {"mode": "01"},
+    "publish": {"mode": "01", "dossier": PUBLISHED_DOSSIER},
     "withdraw": {"mode": "01"},
     "propose_destruction": {"maintenance": "06"},
     "reject_destruction": {"maintenance": "06"},

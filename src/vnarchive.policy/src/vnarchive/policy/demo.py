@@ -65,16 +65,17 @@ def load(site, path):
     with open(path, encoding="utf-8") as stream:
         data = json.load(stream)
     load_users(data.get("users", []))
+    # Containers first: a record is published only inside a published dossier and fonds.
     created = []
     for fonds_item in data["fonds"]:
         fonds = _create(site, "Fonds", fonds_item)
+        created.append((fonds, fonds_item["state"]))
         for dossier_item in fonds_item["dossiers"]:
             dossier = _create(fonds, "Dossier", dossier_item)
+            created.append((dossier, dossier_item["state"]))
             for record_item in dossier_item["records"]:
                 record = _create(dossier, record_item["type"], record_item)
                 created.append((record, record_item["state"]))
-            created.append((dossier, dossier_item["state"]))
-        created.append((fonds, fonds_item["state"]))
     for obj, state in created:
         _move_to(obj, state)
     return [obj for obj, _state in created]

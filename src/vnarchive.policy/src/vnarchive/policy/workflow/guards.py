@@ -4,10 +4,14 @@ DCWorkflow evaluates these on every transition (UI, REST, plone.api), and `reaso
 lets the record view tell staff why a transition is not offered.
 """
 
+from Acquisition import aq_inner
+from Acquisition import aq_parent
 from plone import api
 from vnarchive.content import codelists
 from vnarchive.content.completeness import missing_fields
+from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.policy.workflow.states import DESTROYED
+from vnarchive.policy.workflow.states import PUBLISHED
 
 
 def may_archive(record):
@@ -16,8 +20,21 @@ def may_archive(record):
 
 
 def may_publish(record):
-    """Only public records (access mode 01) reach the public portal."""
-    return getattr(record, "mode", None) == codelists.PUBLIC
+    """Only public records (access mode 01) reach the public portal, and only inside a
+    published dossier and fonds (a fonds sits in the site: nothing to wait for)."""
+    return getattr(record, "mode", None) == codelists.PUBLIC and containers_published(
+        record
+    )
+
+
+def containers_published(record):
+    """Every fonds or dossier holding `record` is published."""
+    parent = aq_parent(aq_inner(record))
+    while parent is not None and IArchivalRecord.providedBy(parent):
+        if api.content.get_state(parent, default=None) != PUBLISHED:
+            return False
+        parent = aq_parent(aq_inner(parent))
+    return True
 
 
 def _retention(record):
