@@ -35,12 +35,20 @@ import json
 import re
 import requests
 import threading
+import urllib.parse
 
 
 TIMEOUT = 60
 SERVICE_NAME = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|OPTIONS)_[^@]*(@.*)?$")
 # Headers that differ between any two answers, whatever they are about.
-VOLATILE_HEADERS = {"date", "content-length", "x-powered-by", "server"}
+VOLATILE_HEADERS = {
+    "date",
+    "content-length",
+    "x-powered-by",
+    "server",
+    "expires",
+    "last-modified",
+}
 # Substrings that differ between any two renderings (tokens, timings).
 VOLATILE = [
     re.compile(r"_authenticator[\"'=:\s\w]*[\"']?[0-9a-f]{40}"),
@@ -265,19 +273,51 @@ class Prober:
                 f"status {seen.status_code}, missing twin {other.status_code}",
             )
             return
-        if _headers(seen, swaps) != _headers(other, []):
-            self._leak(visitor.label, target.label, str(channel), "headers differ")
+        mine, theirs = _headers(seen, swaps), _headers(other, [])
+        if mine != theirs:
+            differing = sorted(
+                name
+                for name in set(mine) | set(theirs)
+                if mine.get(name) != theirs.get(name)
+            )
+            self._leak(
+                visitor.label,
+                target.label,
+                str(channel),
+                f"headers differ: {[(n, mine.get(n), theirs.get(n)) for n in differing]}",
+            )
         if allowed:
             return  # a declared disclosure answers about the record, by design
-        if _normal(text, swaps) != _normal(text_of(other), []):
-            self._leak(visitor.label, target.label, str(channel), "body differs")
+        mine, theirs = _normal(text, swaps), _normal(text_of(other), [])
+        if mine != theirs:
+            self._leak(
+                visitor.label,
+                target.label,
+                str(channel),
+                f"body differs: {_difference(mine, theirs)}",
+            )
 
 
 def _swap(text, swaps):
+    """Put the twin's names where the target's are, also as they appear in URLs."""
     for mine, theirs in swaps:
-        if mine:
-            text = text.replace(mine, theirs)
+        for quote in (
+            str,
+            lambda value: urllib.parse.quote(value, safe=""),
+            urllib.parse.quote_plus,
+        ):
+            if mine:
+                text = text.replace(quote(mine), quote(theirs))
     return text
+
+
+def _difference(one, other):
+    """Where two answers part, for the report."""
+    index = next(
+        (i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b),
+        min(len(one), len(other)),
+    )
+    return f"{one[max(0, index - 60) : index + 60]!r} / {other[max(0, index - 60) : index + 60]!r}"
 
 
 def _normal(text, swaps):

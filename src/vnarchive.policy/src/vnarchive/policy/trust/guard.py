@@ -20,11 +20,14 @@ from AccessControl import getSecurityManager
 from AccessControl.SpecialUsers import nobody
 from Acquisition import aq_base
 from Acquisition import aq_parent
+from OFS.interfaces import IItem
+from plone.rest.traverse import RESTWrapper
 from Products.CMFCore.permissions import ManagePortal
 from Products.CMFCore.permissions import View
 from vnarchive.policy.interfaces import IVnarchivePolicyLayer
 from vnarchive.policy.trust import disclosures
 from zope.annotation.interfaces import IAnnotations
+from zope.browserresource.interfaces import IResource
 from zope.component.hooks import getSite
 from zope.publisher.interfaces.browser import IBrowserView
 
@@ -32,7 +35,7 @@ from zope.publisher.interfaces.browser import IBrowserView
 USER_KEY = "vnarchive.trust.requesting_user"
 # Methods of content that anyone may still call: HEAD is how Zope answers a HEAD request.
 PUBLIC_METHODS = frozenset({"HEAD"})
-DATA = (str, bytes, int, float, bool, tuple, list, dict, set, frozenset)
+PUBLISHABLE = (IBrowserView, IResource, IItem)
 
 
 def requesting_user(request):
@@ -98,7 +101,7 @@ def stop_at_hidden_record(record, event):
     """Subscriber of a record's traversal: a record the user may not View is not there."""
     request = event.request
     parents = request.get("PARENTS")
-    if parents is None or not parents or aq_base(parents[-1]) is not aq_base(record):
+    if not parents or aq_base(_unwrapped(parents[-1])) is not aq_base(record):
         return  # not the publisher traversing (a script, a test)
     user = requesting_user(request)
     if may_view(user, record) or admitted_by_disclosure(request, user):
@@ -109,13 +112,18 @@ def stop_at_hidden_record(record, event):
     request.response.notFoundError(request["URL"])
 
 
+def _unwrapped(traversed):
+    """plone.rest traverses content of REST requests wrapped."""
+    return traversed.context if isinstance(traversed, RESTWrapper) else traversed
+
+
 def refuse_zope_methods(event):
     """After traversal: Zope's methods and attributes of objects are for site managers."""
     request = event.request
-    published = request.get("PUBLISHED")
     if not IVnarchivePolicyLayer.providedBy(request):
         return  # a site without the archive's policy
-    if published is None or _published_for_anyone(published):
+    published = request.get("PUBLISHED")
+    if published is None or not _zope_plumbing(published, request):
         return
     context = getSite() or aq_parent(getattr(published, "__self__", None))
     if context is not None and getSecurityManager().checkPermission(
@@ -125,12 +133,21 @@ def refuse_zope_methods(event):
     request.response.notFoundError(request["URL"])
 
 
-def _published_for_anyone(published):
-    if isinstance(published, DATA):
-        return False  # an attribute's value
+def _zope_plumbing(published, request):
+    """A method or attribute of an object, rather than a view, a service, a resource or an
+    object made to be published (content, files, skin items), which answer under their
+    own permissions."""
     owner = getattr(published, "__self__", None)
-    if owner is None:
-        return True  # a view, a resource, an object (its own permissions apply)
-    if IBrowserView.providedBy(owner):
-        return True  # a view's published attributes (@@plone_context_state/…)
-    return getattr(published, "__name__", None) in PUBLIC_METHODS
+    if owner is not None:  # a bound method
+        if IBrowserView.providedBy(owner):
+            return False  # a view's published attributes (@@plone_context_state/…)
+        return getattr(published, "__name__", None) not in PUBLIC_METHODS
+    if any(kind.providedBy(published) for kind in PUBLISHABLE):
+        return False
+    parents = request.get("PARENTS") or ()
+    steps = getattr(request, "steps", None) or ()
+    if not parents or not steps:
+        return False
+    holder = aq_base(parents[0])
+    name = steps[-1]
+    return name in getattr(holder, "__dict__", {}) or hasattr(type(holder), name)
