@@ -178,6 +178,8 @@ def test_the_whitelist(portal):
             "b_start": "20",
             "sort_limit": 10**9,
             "review_state": {"query": "published", "operator": "or"},
+            "sort_on": ["modified", "sortable_title"],
+            "sort_order": ["reverse", "ascending"],
             **HOSTILE,
         },
     )
@@ -188,7 +190,10 @@ def test_the_whitelist(portal):
         "b_start": 20,
         "sort_limit": MAX_ROWS,
         "review_state": {"query": "published", "operator": "or"},
+        "sort_on": "modified",
+        "sort_order": "reverse",
     }
+    assert solr_query(catalog, None, {"sort_on": [["x"]], "Title": {"a": 1}}) == {}
     assert solr_query(catalog, None, {"request_handler": "select"}) == {
         "request_handler": "select"
     }

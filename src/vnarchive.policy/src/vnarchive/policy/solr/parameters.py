@@ -20,7 +20,7 @@ returns the merged query with only:
   or records whose options are the catalog's own (``query``, ``range`` among
   ``min``/``max``/``min:max``, ``operator`` ``and``/``or``, ``depth`` an integer, ``not``);
 - the keys Plone's catalog tool adds itself (``effectiveRange``, ``show_inactive``);
-- sorting and paging: ``sort_on`` (an index), ``sort_order``, ``sort_limit``,
+- sorting and paging: ``sort_on`` (an index; the first of a list), ``sort_order``, ``sort_limit``,
   ``b_start``, ``b_size`` (non-negative integers; ``b_size`` and ``sort_limit`` at most
   `MAX_ROWS`), and ``use_solr`` (a yes/no switch);
 - ``request_handler`` only when it is one of `REQUEST_HANDLERS` (``select``).
@@ -127,12 +127,11 @@ def allowed(name, value, indexes):
         return value
     if name in PAGING:
         return _non_negative(value, None if name == "b_start" else MAX_ROWS)
-    if name == "sort_on":
-        if value not in indexes:
-            raise Rejected(value)
-        return value
-    if name == "sort_order":
-        if not isinstance(value, str):
+    if name in SORTING:
+        # The catalog sorts on several indexes (a list); collective.solr on one.
+        if isinstance(value, (list, tuple)) and value:
+            value = value[0]
+        if not isinstance(value, str) or (name == "sort_on" and value not in indexes):
             raise Rejected(value)
         return value
     if name in ("use_solr", "show_inactive"):
@@ -161,6 +160,6 @@ def solr_query(catalog, request, keywords):
             continue
         try:
             query[name] = allowed(name, value, indexes)
-        except Rejected:
+        except (Rejected, TypeError):
             logger.debug("not sent to Solr: %s=%r", name, value)
     return query
