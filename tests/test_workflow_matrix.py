@@ -82,7 +82,39 @@ def test_specification_covers_every_state_and_role():
         "destroyed",
         "transferred",
     }
-    assert len(CELLS) == 6 * 5 * 7
+    assert len(CELLS) == 6 * len(WRITE_PERMISSIONS + READ_PERMISSIONS) * 7
+
+
+READ_PERMISSIONS = ["View", "Access contents information"]
+# Every permission that lets someone change a record: the workflow manages each of them,
+# so that a state that allows no change (destroyed, transferred) allows none of them.
+WRITE_PERMISSIONS = [
+    "Modify portal content",
+    "Add portal content",
+    "Delete objects",
+    "vnarchive: Manage files",
+    "vnarchive: Review OCR",
+    "vnarchive: Add Dossier",
+    "vnarchive: Add Record",
+]
+
+
+def test_workflow_manages_every_permission_of_the_specification(portal):
+    wf = api.portal.get_tool("portal_workflow")["vnarchive_record_workflow"]
+    specified = {permission for _state, permission, *_ in CELLS}
+    assert set(wf.permissions) == specified
+    assert specified == set(READ_PERMISSIONS + WRITE_PERMISSIONS)
+
+
+@pytest.mark.parametrize("state", ["destroyed", "transferred", "review_destruction"])
+def test_closed_states_give_no_write_permission_to_anyone(state):
+    granted = [
+        (permission, role)
+        for cell_state, permission, role, allowed in CELLS
+        if cell_state == state and permission in WRITE_PERMISSIONS and allowed
+    ]
+    assert granted == []
+
 
 
 @pytest.mark.parametrize("state", sorted({cell[0] for cell in CELLS}))
