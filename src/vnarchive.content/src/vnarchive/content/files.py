@@ -13,6 +13,7 @@ from persistent import Persistent
 from vnarchive.content import _
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.interfaces import IFileRecord
+from vnarchive.content.interfaces import IWriteGuard
 from ZODB.blob import Blob
 from zope.annotation.interfaces import IAnnotations
 from zope.component import adapter
@@ -155,6 +156,12 @@ class RecordFiles:
         store = self._store()
         return store.files.get(name) if store else None
 
+    def _check_writable(self, action):
+        """Ask the site policy whether the record may change (closed records may not)."""
+        guard = IWriteGuard(self.context, None)
+        if guard is not None:
+            guard.check(action)
+
     def _check_name(self, name):
         if not name or not SAFE_NAME.match(name) or name in (".", ".."):
             raise FileError(
@@ -167,6 +174,7 @@ class RecordFiles:
 
     def add_master(self, name, data, content_type=None):
         """Store an original as received; a master is never replaced or altered."""
+        self._check_writable("add_master_file")
         self._check_name(name)
         store = self._store(create=True)
         if name in store.files:
@@ -201,6 +209,7 @@ class RecordFiles:
 
     def set_derivative(self, name, data, content_type=None, kind=None, source=None):
         """Store (or replace) a file derived from the masters: a cleaned page, a PDF/A."""
+        self._check_writable("set_derivative")
         self._check_name(name)
         store = self._store(create=True)
         existing = store.files.get(name)
@@ -218,6 +227,9 @@ class RecordFiles:
         return item
 
     def page(self, number, create=False):
+        """The data of page `number`; `create` is for writing it (OCR text, words)."""
+        if create:
+            self._check_writable("page_text")
         store = self._store(create=create)
         if store is None:
             return None
@@ -236,6 +248,7 @@ class RecordFiles:
 
     def destroy(self):
         """Remove every file and page; keep what was there (name, size, SHA-256)."""
+        self._check_writable("destroy_files")
         store = self._store()
         if store is None:
             return []

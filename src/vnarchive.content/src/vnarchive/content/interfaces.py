@@ -23,3 +23,14 @@ class IAccessModeGuard(Interface):
 
     def check(mode):
         """Raise an ArchivalValidationError when `mode` may not be set now."""
+
+
+class IWriteGuard(Interface):
+    """The site policy's say on changing a record at all (adapter of a record).
+
+    The shared write functions of the content model (files, pages) ask it before they
+    write anything; the policy refuses records that are closed (destroyed, transferred).
+    """
+
+    def check(action):
+        """Raise an ArchivalValidationError when `action` may not change the record now."""

@@ -28,6 +28,9 @@ FIXITY_FAILED = "fixity_failed"
 OCR_CORRECTED = "ocr_corrected"
 OCR_APPROVED = "ocr_approved"
 OCR_REJECTED = "ocr_rejected"
+# Closed records (destroyed, transferred): a write refused, or one the system made itself.
+WRITE_REFUSED = "write_refused"
+SYSTEM_CHANGE = "system_change"
 
 
 class RecordJournal(Persistent):

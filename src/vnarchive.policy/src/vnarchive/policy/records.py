@@ -9,6 +9,7 @@ from Acquisition.interfaces import IAcquirer
 from plone.restapi.interfaces import IDeserializeFromJson
 from plone.restapi.services.content.utils import add
 from plone.restapi.services.content.utils import create
+from vnarchive.policy.workflow.closed import ensure_writable
 from zope.component import getMultiAdapter
 from zope.event import notify
 from zope.globalrequest import getRequest
@@ -17,6 +18,7 @@ from zope.lifecycleevent import ObjectCreatedEvent
 
 def create_record(container, type_name, data, request=None):
     """Validate `data` and add a new `type_name` to `container`; raises BadRequest on errors."""
+    ensure_writable(container, "add")  # nothing goes into a destroyed or transferred record
     request = request if request is not None else getRequest()
     obj = create(container, type_name)
     if IAcquirer.providedBy(obj):

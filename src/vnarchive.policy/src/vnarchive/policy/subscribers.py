@@ -12,6 +12,7 @@ from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.policy import _
 from vnarchive.policy.journal import record
+from vnarchive.policy.workflow.closed import system_change
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import PROCESSING
 from vnarchive.policy.workflow.states import PUBLISHED
@@ -83,7 +84,10 @@ def record_transition(obj, event):
         # Feeds, sitemaps and "newest first" listings sort on the publication date.
         obj.setEffectiveDate(DateTime())
     if event.new_state.id == DESTROYED:
-        removed = IRecordFiles(obj).destroy() if IFileRecord.providedBy(obj) else []
+        # The one writer of a destroyed record: the destruction itself.
+        with system_change("destroy: files and page data removed"):
+            files = IRecordFiles(obj) if IFileRecord.providedBy(obj) else None
+            removed = files.destroy() if files is not None else []
         obj.destruction = {
             "actor": api.user.get_current().getId(),
             "comment": comment,
