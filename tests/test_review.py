@@ -2,6 +2,7 @@
 
 from conftest import as_user
 from conftest import DEMO_PASSWORD
+from conftest import PATHS
 from conftest import PROCESSING_DOSSIER
 from conftest import PUBLISHED_DOCUMENT
 from conftest import USERS
@@ -260,8 +261,10 @@ def test_no_ocr_text_nothing_to_approve(make_document, portal):
 @pytest.mark.parametrize("state", ["transferred", "review_destruction"])
 def test_records_nobody_may_edit_cannot_be_corrected(make_document, portal, state):
     maintenance = "01" if state == "transferred" else "06"
-    doc = make_document(state=state, maintenance=maintenance)
-    set_pages(doc, [(TEXTS["fine"], 50.0)])
+    doc = make_document(state="archived", maintenance=maintenance)
+    set_pages(doc, [(TEXTS["fine"], 50.0)])  # OCR'd before it left the archive
+    as_user(portal, USERS["ArchiveHead"])
+    api.content.transition(obj=doc, transition=PATHS[state][-1], comment="test")
     as_user(portal, USERS["Archivist"])
     for call in (
         lambda: actions.save_correction(doc, 1, "sửa"),

@@ -12,6 +12,7 @@ from vnarchive.policy.journal import record_view
 from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from vnarchive.policy.permissions import MANAGE_FILES
 from vnarchive.policy.permissions import VIEW_JOURNAL
+from vnarchive.policy.workflow.closed import is_closed
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import PROCESSING
 from zope.i18n import translate
@@ -65,7 +66,7 @@ class RecordView(BrowserView):
         return (
             IFileRecord.providedBy(self.context)
             and self._can(MANAGE_FILES)
-            and not self.is_destroyed()
+            and not is_closed(self.context)  # also inside a closed dossier or fonds
         )
 
     def files(self):

@@ -7,6 +7,7 @@ from Products.statusmessages.interfaces import IStatusMessage
 from vnarchive.content.files import FileError
 from vnarchive.policy import _
 from vnarchive.policy.files import add_master_file
+from vnarchive.policy.workflow.closed import RecordClosed
 from zope.i18n import translate
 
 import transaction
@@ -37,8 +38,9 @@ class UploadFiles(BrowserView):
                     upload,
                     upload.headers.get("content-type"),
                 )
-        except FileError as error:
-            # All or nothing: one bad file keeps the others out too, and says which.
+        except (FileError, RecordClosed) as error:
+            # All or nothing: one bad file keeps the others out too, and says which;
+            # a closed record takes none (the refusal is journaled all the same).
             transaction.doom()
             messages.add(translate(error.doc(), context=self.request), type="error")
             return self.index()

@@ -28,6 +28,7 @@ from vnarchive.content.files import IRecordFiles
 from vnarchive.policy import _
 from vnarchive.policy.digitization import batches as model
 from vnarchive.policy.digitization import queue
+from vnarchive.policy.workflow.closed import RecordClosed
 from ZODB.POSException import ConflictError
 
 import logging
@@ -843,7 +844,11 @@ def process_page(site, batch_id, document_key, number, worker=None):
         _document_progress(batch, document)
         return "done"
 
-    return write(save)
+    try:
+        return write(save)
+    except RecordClosed as error:
+        # Destroyed or transferred while the page was read: nothing is written to it.
+        return _page_error(site, batch_id, key, token, _reason(error), permanent=True)
 
 
 def _page_error(site, batch_id, key, token, reason, permanent):
@@ -948,6 +953,17 @@ def build_document(site, uid, batch_id=None, document_key=None, worker=None):
     if gathered is None:
         return "skipped"
     pages, title, language = gathered
+
+    def fail(reason):
+        if batch_id is None:
+            return
+        batch = model.get_batch(site, batch_id)
+        document = batch.documents.get(document_key)
+        if document is not None and document.state == model.DOC_BUILDING:
+            document.state = model.DOC_FAILED
+            document.error = reason
+            check_finished(batch)
+
     try:
         if not pages:
             raise BatchError(
@@ -960,18 +976,7 @@ def build_document(site, uid, batch_id=None, document_key=None, worker=None):
     except Exception as error:
         logger.warning("PDF/A of %s failed", uid, exc_info=True)
         reason = _reason(error)
-
-        def fail():
-            if batch_id is None:
-                return
-            batch = model.get_batch(site, batch_id)
-            document = batch.documents.get(document_key)
-            if document is not None and document.state == model.DOC_BUILDING:
-                document.state = model.DOC_FAILED
-                document.error = reason
-                check_finished(batch)
-
-        write(fail)
+        write(lambda: fail(reason))
         return "failed"
 
     def save():
@@ -1004,7 +1009,13 @@ def build_document(site, uid, batch_id=None, document_key=None, worker=None):
             check_finished(batch)
         return name
 
-    name = write(save)
+    try:
+        name = write(save)
+    except RecordClosed as error:
+        # Destroyed or transferred meanwhile: its files stay as they are.
+        reason = _reason(error)
+        write(lambda: fail(reason))
+        return "failed"
     if name is None:
         return "skipped"
 

@@ -29,6 +29,9 @@ from vnarchive.policy import _
 from vnarchive.policy.journal import current_actor
 from vnarchive.policy.journal import record as journal_record
 from vnarchive.policy.permissions import REVIEW_OCR
+from vnarchive.policy.workflow.closed import ensure_writable
+from vnarchive.policy.workflow.closed import is_closed
+from vnarchive.policy.workflow.closed import RecordClosed
 from zExceptions import Unauthorized
 from zope.annotation.interfaces import IAnnotations
 
@@ -156,8 +159,10 @@ def may_review(record):
 
 def may_change(record):
     """Corrections and decisions change the record: its state must allow edits."""
-    return may_review(record) and api.user.has_permission(
-        "Modify portal content", obj=record
+    return (
+        may_review(record)
+        and api.user.has_permission("Modify portal content", obj=record)
+        and not is_closed(record)  # also inside a destroyed or transferred dossier
     )
 
 
@@ -167,16 +172,28 @@ def check_may_review(record):
 
 
 def check_may_change(record):
-    check_may_review(record)
-    if not may_change(record):
-        raise ReviewError(
-            "read_only",
-            _(
-                "review_error_read_only",
-                default="Tài liệu ở trạng thái này không được sửa: "
-                "không thể lưu bản sửa hay duyệt văn bản nhận dạng.",
-            ),
-        )
+    if not api.user.has_permission("View", obj=record):
+        raise Unauthorized("OCR review")
+    try:
+        # Destroyed, transferred, or inside such a dossier: for every role, and for the
+        # system too (scripts); the refusal is journaled.
+        ensure_writable(record, "ocr_review")
+    except RecordClosed as error:
+        raise ReviewError("read_only", error.message) from None
+    if may_change(record):
+        return
+    # A reviewer (the site gives the permission) on a record whose state allows no
+    # change (the workflow takes Review OCR away there too) is told so; others are not.
+    if not api.user.has_permission(REVIEW_OCR, obj=api.portal.get()):
+        raise Unauthorized("OCR review")
+    raise ReviewError(
+        "read_only",
+        _(
+            "review_error_read_only",
+            default="Tài liệu ở trạng thái này không được sửa: "
+            "không thể lưu bản sửa hay duyệt văn bản nhận dạng.",
+        ),
+    )
 
 
 # -- Pages -----------------------------------------------------------------------

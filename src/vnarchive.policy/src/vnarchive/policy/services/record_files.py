@@ -8,10 +8,12 @@ from vnarchive.content.files import IRecordFiles
 from vnarchive.content.files import MASTER
 from vnarchive.policy.files import add_master_file
 from vnarchive.policy.permissions import DOWNLOAD_MASTERS
+from vnarchive.policy.workflow.closed import RecordClosed
 from zope.i18n import translate
 
 import base64
 import binascii
+import transaction
 
 
 class RecordFilesGet(Service):
@@ -46,9 +48,13 @@ class RecordFilesPost(Service):
             )
         except FileError as error:
             return self._error(translate(error.doc(), context=self.request))
+        except RecordClosed as error:
+            transaction.doom()  # nothing is kept; the refusal is journaled all the same
+            return self._error(translate(error.doc(), context=self.request), 403)
         self.request.response.setStatus(201)
         return item.info()
 
-    def _error(self, message):
-        self.request.response.setStatus(400)
-        return {"error": {"type": "BadRequest", "message": message}}
+    def _error(self, message, status=400):
+        self.request.response.setStatus(status)
+        kind = "Forbidden" if status == 403 else "BadRequest"
+        return {"error": {"type": kind, "message": message}}
