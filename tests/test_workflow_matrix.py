@@ -116,7 +116,6 @@ def test_closed_states_give_no_write_permission_to_anyone(state):
     assert granted == []
 
 
-
 @pytest.mark.parametrize("state", sorted({cell[0] for cell in CELLS}))
 def test_permission_matrix(portal, make_document, state):
     record = make_document(state, maintenance="01" if state == "transferred" else "06")
