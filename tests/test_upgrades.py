@@ -35,8 +35,8 @@ def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
     setup_tool.setLastVersionForProfile(PROFILE, "20261121001")
 
     steps = setup_tool.listUpgrades(PROFILE)
-    assert [".".join(step["dest"]) for step in steps] == ["20261121002"]
-    setup_tool.upgradeProfile(PROFILE)
+    assert [".".join(step["dest"]) for step in steps] == ["20261121002", "20261207001"]
+    setup_tool.upgradeProfile(PROFILE, "20261121002")
 
     assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261121002",)
     assert {"ocr_confidence", "ocr_review_state"} <= set(catalog.indexes())
@@ -45,3 +45,38 @@ def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
     queued = catalog.unrestrictedSearchResults(ocr_review_state="pending")
     assert [brain.UID for brain in queued] == [ocr_done.UID]
     assert queued[0].ocr_confidence == 42.0
+
+
+def test_site_of_20261121002_gets_the_trust_rules(setup_tool, portal):
+    from conftest import PUBLISHED_DOSSIER
+    from vnarchive.policy.journal import entries
+
+    records = {
+        brain.archival_code: brain._unrestrictedGetObject()
+        for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+            path="/".join(portal.getPhysicalPath())
+        )
+        if getattr(brain, "archival_code", None)
+    }
+    dossier = records[PUBLISHED_DOSSIER]
+    inside = records[f"{PUBLISHED_DOSSIER}.0000001"]
+    # What a site of the previous version may hold: a dossier no longer published with a
+    # published document in it, and the undo log open to every member.
+    workflow = api.portal.get_tool("portal_workflow")
+    status = dict(workflow.getStatusOf("vnarchive_record_workflow", dossier))
+    status["review_state"] = "archived"
+    workflow.setStatusOf("vnarchive_record_workflow", dossier, status)
+    portal.manage_permission("Undo changes", ["Member", "Manager"], acquire=False)
+    setup_tool.setLastVersionForProfile(PROFILE, "20261121002")
+
+    setup_tool.upgradeProfile(PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261207001",)
+    assert api.content.get_state(inside) == "archived"
+    assert PUBLISHED_DOSSIER in entries(inside)[-1]["comment"]
+    undo = {
+        role["name"]
+        for role in portal.rolesOfPermission("Undo changes")
+        if role["selected"]
+    }
+    assert "Member" not in undo
