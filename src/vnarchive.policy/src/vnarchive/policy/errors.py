@@ -1,25 +1,43 @@
-"""Bad input is a 400 with a message in the user's language, never a 500 or a traceback.
+"""Error answers: bad input is a 400, a failure a generic 5xx; never a traceback.
 
-ZPublisher's form converters (``page_size:int=abc``), plone.restapi's batching
+Bad input. ZPublisher's form converters (``page_size:int=abc``), plone.restapi's batching
 (``@search?b_size=abc``) and the rest of Plone and Zope turn a malformed parameter into a
-ValueError that reaches the publisher. `BadInputView` is the exception view (``index.html``)
-for it, registered for any request so that it also answers
-errors raised before traversal (form conversion), and more specific than Plone's and
-plone.rest's views for Exception: HTTP 400, and a short message in Vietnamese, English or Lao
-(the I18N_LANGUAGE cookie, then Accept-Language; Vietnamese by default) as JSON for REST and
-JSON clients, or as a small HTML page. The exception's own text (which can carry values,
-paths or class names) goes only to the event log. zExceptions.BadRequest keeps plone.rest's
-and Plone's views: plone.restapi raises it with messages written for the client.
+ValueError that reaches the publisher; a full-text query made only of common words is a
+ZCTextIndex ParseError. `BadInputView` is the exception view (``index.html``) for both,
+registered for any request so that it also answers errors raised before traversal (form
+conversion), and more specific than Plone's and plone.rest's views for Exception: HTTP 400,
+and a short message in Vietnamese, English or Lao (the I18N_LANGUAGE cookie, then
+Accept-Language; Vietnamese by default) as JSON for REST and JSON clients, or as a small
+HTML page. A path that is not UTF-8 fails before any view: `vnarchive.policy.wsgi` answers
+it with the same page. zExceptions.BadRequest keeps plone.rest's and Plone's views:
+plone.restapi raises it with messages written for the client.
+
+Failures. `ServerErrorView` replaces Plone's and plone.rest's exception views on the
+site's browser layer for the errors that are a 5xx: people and JSON clients get a generic
+message and an error id, never the exception's class, text or traceback (which Plone shows
+to Managers, and plone.rest's JSON to everyone); the detail goes to the event log under
+that id. Every other answer (404, 401, 403, redirects, 400 from plone.restapi) is left to
+the view that gives it without this layer, unchanged to the byte.
 """
 
 from plone.rest.interfaces import IAPIRequest
+from plone.rest.interfaces import ICORSPolicy
 from Products.Five import BrowserView
 from vnarchive.policy import _
+from vnarchive.policy.interfaces import IVnarchivePolicyLayer
+from zope.component import getSiteManager
+from zope.component import queryMultiAdapter
 from zope.i18n import translate
+from zope.i18nmessageid import Message
+from zope.interface import Interface
+from zope.interface import providedBy
+from ZPublisher.HTTPResponse import status_codes
+from ZPublisher.HTTPResponse import status_reasons
 
 import html
 import json
 import logging
+import secrets
 
 
 logger = logging.getLogger("vnarchive.policy.errors")
@@ -33,25 +51,76 @@ BAD_INPUT = _(
     "đã nhập (số phải là chữ số) rồi thử lại.",
 )
 BAD_INPUT_TITLE = _("error_bad_input_title", default="Yêu cầu không hợp lệ")
+BAD_PATH = _(
+    "error_bad_path",
+    default="Địa chỉ có ký tự không hợp lệ. Hãy kiểm tra lại đường dẫn rồi thử lại.",
+)
+SERVER_ERROR = _(
+    "error_server",
+    default="Hệ thống gặp lỗi khi xử lý yêu cầu này. Hãy thử lại sau ít phút; nếu vẫn "
+    "lỗi, hãy báo cho cán bộ lưu trữ mã lỗi ${error_id}.",
+)
+SERVER_ERROR_TITLE = _("error_server_title", default="Đã xảy ra lỗi")
 
 
-def language(request):
+def choose_language(cookie, accept_language):
     """vi, en or lo: the language cookie, then the browser's languages; vi by default."""
-    chosen = (request.cookies.get("I18N_LANGUAGE") or "").split("-")[0].lower()
+    chosen = (cookie or "").split("-")[0].lower()
     if chosen in LANGUAGES:
         return chosen
-    for part in (request.getHeader("Accept-Language") or "").split(","):
+    for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().split("-")[0].lower()
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
 
 
-def wants_json(request):
-    accept = request.getHeader("Accept") or ""
-    return IAPIRequest.providedBy(request) or (
-        "application/json" in accept and "text/html" not in accept
+def language(request):
+    return choose_language(
+        request.cookies.get("I18N_LANGUAGE"), request.getHeader("Accept-Language")
     )
+
+
+def accepts_json(accept):
+    accept = accept or ""
+    return "application/json" in accept and "text/html" not in accept
+
+
+def wants_json(request):
+    return IAPIRequest.providedBy(request) or accepts_json(request.getHeader("Accept"))
+
+
+def answer(target, title, message, as_json, kind, **extra):
+    """(content type, body) of an error answer: JSON or a small HTML page, nothing else.
+
+    `kind` is the JSON ``type`` (an HTTP reason such as ``BadRequest``, never the class
+    of an exception); `extra` goes into the JSON as it is.
+    """
+    title = translate(title, target_language=target)
+    message = translate(message, target_language=target)
+    if as_json:
+        body = json.dumps(
+            {"type": kind, "message": message, **extra}, ensure_ascii=False
+        )
+        return "application/json; charset=utf-8", body
+    body = (
+        f'<!DOCTYPE html><html lang="{target}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+        f"<p>{html.escape(message)}</p></body></html>"
+    )
+    return "text/html; charset=utf-8", body
+
+
+def respond(request, status, title, message, kind, **extra):
+    """Write the status and headers of an error answer on the response; return its body."""
+    content_type, body = answer(
+        language(request), title, message, wants_json(request), kind, **extra
+    )
+    response = request.response
+    response.setStatus(status, lock=True)
+    response.setHeader("Cache-Control", "no-store")
+    response.setHeader("Content-Type", content_type)
+    return body
 
 
 class BadInputView(BrowserView):
@@ -64,22 +133,51 @@ class BadInputView(BrowserView):
             request.get("PATH_INFO", ""),
             repr(self.context)[:300],
         )
-        target = language(request)
-        message = translate(BAD_INPUT, target_language=target)
-        response = request.response
-        response.setStatus(400, lock=True)
-        response.setHeader("Cache-Control", "no-store")
         # plone.rest: no redirect to the login form for this error.
-        response._has_challenged = True
-        if wants_json(request):
-            response.setHeader("Content-Type", "application/json; charset=utf-8")
-            return json.dumps(
-                {"type": "BadRequest", "message": message}, ensure_ascii=False
-            )
-        title = translate(BAD_INPUT_TITLE, target_language=target)
-        response.setHeader("Content-Type", "text/html; charset=utf-8")
-        return (
-            f'<!DOCTYPE html><html lang="{target}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{html.escape(message)}</p></body></html>"
+        request.response._has_challenged = True
+        return respond(request, 400, BAD_INPUT_TITLE, BAD_INPUT, "BadRequest")
+
+
+def http_status(exception):
+    """The status ZPublisher gives this exception (it goes by the class name)."""
+    return status_codes.get(type(exception).__name__.lower(), 500)
+
+
+class ServerErrorView(BrowserView):
+    """Exception view on the site's layer: a 5xx is generic, anything else is unchanged."""
+
+    def __call__(self):
+        exception = self.context
+        status = http_status(exception)
+        if status < 500:
+            return self.unchanged()
+        request = self.request
+        error_id = secrets.token_hex(6)
+        logger.error(
+            "error %s: %s %s",
+            error_id,
+            request.get("REQUEST_METHOD", ""),
+            request.get("ACTUAL_URL") or request.get("URL", ""),
+            exc_info=(type(exception), exception, exception.__traceback__),
         )
+        if IAPIRequest.providedBy(request):
+            # As plone.rest does: a cross-origin client may read the error.
+            policy = queryMultiAdapter((exception, request), ICORSPolicy)
+            if policy is not None:
+                policy.process_simple_request()
+        kind = status_reasons.get(status, "Internal Server Error").replace(" ", "")
+        message = Message(SERVER_ERROR, mapping={"error_id": error_id})
+        return respond(
+            request, status, SERVER_ERROR_TITLE, message, kind, error_id=error_id
+        )
+
+    def unchanged(self):
+        """The answer of the exception view the request gets without this layer."""
+        request = self.request
+        without_layer = providedBy(request) - IVnarchivePolicyLayer
+        factory = getSiteManager().adapters.lookup(
+            (providedBy(self.context), without_layer), Interface, "index.html"
+        )
+        view = factory(self.context, request)
+        view.__parent__ = self.__parent__
+        return view()
