@@ -11,12 +11,14 @@ code: they need nothing stored.
 
 from plone import api
 from vnarchive.policy.publication import withdraw_from_unpublished_containers
+from vnarchive.policy.workflow.closed import system_change
 
 import logging
 
 
 logger = logging.getLogger(__name__)
 PROFILE = "profile-vnarchive.policy:default"
+VERSION = "20261207001"
 
 
 def upgrade(setup_tool):
@@ -24,6 +26,8 @@ def upgrade(setup_tool):
         setup_tool.runImportStepFromProfile(PROFILE, step, run_dependencies=False)
     changed = api.portal.get_tool("portal_workflow").updateRoleMappings()
     logger.info("Updated the permissions of %s objects", changed)
-    with api.env.adopt_roles(["Manager"]):
+    # A published record may sit in a transferred dossier: withdrawing it is the system's
+    # own change, journaled as such.
+    with api.env.adopt_roles(["Manager"]), system_change(f"upgrade {VERSION}"):
         withdrawn = withdraw_from_unpublished_containers(api.portal.get())
     logger.info("Withdrew %s records published inside unpublished containers", withdrawn)
