@@ -286,6 +286,23 @@ def test_a_master_file_uploaded_through_client1_downloads_identically_from_clien
         assert len(data) in cluster.cached_sizes("client2")
 
 
+def test_a_path_that_is_not_utf8_is_a_400_on_every_client_and_through_nginx(cluster):
+    # Zope fails on it before any view (500 and waitress's traceback): the bad_path filter
+    # of instance/zope.ini.in answers (vnarchive.policy.wsgi; tests/test_bad_input.py).
+    cluster.require()
+    for base in [*cluster.clients, cluster.lb]:
+        for headers in ({}, JSON):
+            answer = requests.get(f"{base}/x/%C0%AF", headers=headers, timeout=60)
+            assert answer.status_code == 400, answer.text[:500]
+            assert "Địa chỉ có ký tự không hợp lệ" in answer.text
+            for word in ("Traceback", "UnicodeDecodeError", ".py", "waitress"):
+                assert word not in answer.text, (word, answer.text[:500])
+        english = requests.get(
+            f"{base}/x/%C0%AF", headers={"Accept-Language": "en"}, timeout=60
+        )
+        assert "The address contains characters that are not valid" in english.text
+
+
 def test_a_restart_keeps_the_data(cluster):
     cluster.require()
     path = cluster.find(PROCESSING_DOCUMENT)

@@ -5,7 +5,7 @@ from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
-from plone.testing.zope import WSGI_SERVER_FIXTURE
+from plone.testing.zope import WSGIServer
 
 import vnarchive.content
 import vnarchive.policy
@@ -26,6 +26,18 @@ class VnarchiveLayer(PloneSandboxLayer):
 
 
 FIXTURE = VnarchiveLayer()
+
+
+class VnarchiveWSGIServer(WSGIServer):
+    """plone.testing's WSGI server with the filters of instance/zope.ini.in."""
+
+    pipeline = [
+        ("Zope", "paste.filter_app_factory", "httpexceptions", {}),
+        ("vnarchive.policy", "paste.filter_app_factory", "bad_path", {}),
+    ]
+
+
+WSGI_SERVER_FIXTURE = VnarchiveWSGIServer(name="Vnarchive:WSGIServer")
 
 INTEGRATION_TESTING = IntegrationTesting(
     bases=(FIXTURE,), name="Vnarchive:IntegrationTesting"
