@@ -18,6 +18,7 @@ importer (they act as the system), scripts, records inside a closed dossier or f
 from AccessControl import getSecurityManager
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import setSecurityManager
+from AccessControl.SpecialUsers import nobody
 from Acquisition import aq_base
 from Acquisition import aq_chain
 from Acquisition import aq_inner
@@ -32,6 +33,7 @@ from vnarchive.content.interfaces import IWriteGuard
 from vnarchive.policy import _
 from vnarchive.policy.journal import current_actor
 from vnarchive.policy.journal import record as journal_record
+from vnarchive.policy.trust.guard import requesting_user
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import TRANSFERRED
 from vnarchive.policy.workflow.states import WORKFLOW_ID
@@ -335,8 +337,8 @@ def refused_request(event):
     closed = closed_record(target)
     if closed is None:
         return
-    user = _requesting_user(request, target)
-    if user is None:
+    user = requesting_user(request)
+    if user is nobody:
         return
     previous = getSecurityManager()
     newSecurityManager(request, user)
@@ -353,33 +355,3 @@ def refused_request(event):
         _json(request, message)
     else:
         IStatusMessage(request).add(message, type="error")
-
-
-def _requesting_user(request, record):
-    """The authenticated user of `request` (site or Zope root), or None."""
-    user = getSecurityManager().getUser()
-    if user is not None and user.getUserName() != "Anonymous User":
-        return user
-    for folder in aq_chain(aq_inner(record)):
-        if getattr(aq_base(folder), "acl_users", None) is None:
-            continue
-        users = folder.acl_users
-        try:
-            found = _credentials_user(users, request)
-        except Exception:  # noqa: S112 - a broken plugin must not hide the refusal
-            continue
-        if found is not None:
-            return found.__of__(users)
-    return None
-
-
-def _credentials_user(users, request):
-    if hasattr(aq_base(users), "_extractUserIds"):  # PAS: every extraction plugin
-        plugins = users._getOb("plugins")
-        for user_id, login in users._extractUserIds(request, plugins):
-            found = users._findUser(plugins, user_id, login, request=request)
-            if found is not None:
-                return found
-        return None
-    credentials = request._authUserPW()  # a plain user folder: basic auth
-    return users.authenticate(*credentials, request) if credentials else None
