@@ -35,13 +35,13 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.base.interfaces.syndication import IFeedSettings
+from prober import text_of
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.files import add_master_file
 from xml.etree import ElementTree
 
 import gzip
 import hashlib
-import html
 import json
 import pytest
 import re
@@ -228,21 +228,6 @@ def search(site, user, **params):
 def record_files(record, user):
     """GET the @record-files listing of `record`, as `user`."""
     return get(f"{record.url}/@record-files", user, rest=True)
-
-
-def text_of(response):
-    """The answer as a person would read it: gunzipped, JSON unescaped, HTML unescaped."""
-    data = response.content
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    text = data.decode("utf-8", errors="replace")
-    # JSON, whatever the Content-Type says (live search answers text/plain).
-    if text.lstrip()[:1] in ("{", "["):
-        try:
-            return json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
-    return html.unescape(text)
 
 
 def leaks(response, records, urls=True):

@@ -51,6 +51,7 @@ BAD = [
     ("@@archive-search?page_size:int=abc", {}),
     ("@archive-search?page_size:int=abc", JSON),
     ("@@search?year_from:int=19x6", HTML),
+    ("@search?SearchableText=a&SearchableText=b", JSON),
 ]
 
 
