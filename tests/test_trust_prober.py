@@ -1,6 +1,6 @@
 """The generic prober over every channel the site publishes (see prober.py).
 
-A secret, a conditional and an unpublished record carry marker words in every text field
+The site searches with a real Solr. A secret, a conditional and an unpublished record carry marker words in every text field
 they have, a master file whose name carries one, and OCR text with one. As Anonymous, as the
 reader `docgia` and as the curator `bientap`, every channel under each of them must answer as
 under a name that does not exist, and every channel of the site root and of the containers
@@ -31,6 +31,7 @@ from prober import Target
 from prober import text_of
 from prober import Visitor
 from Products.Five.browser import BrowserView
+from solr_fixtures import *  # noqa: F403
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.policy.files import add_master_file
@@ -92,12 +93,13 @@ def _layers():
 
 
 @pytest.fixture
-def probed(functional_portal, functional_holdings):
-    """The hidden records with their markers, and the objects that hold them."""
-    portal = functional_portal
+def probed(solr_portal, solr_holdings):
+    """The hidden records with their markers, and the objects that hold them, in a site
+    that searches with Solr (so searches and facets are probed where they really run)."""
+    portal = solr_portal
     setRoles(portal, TEST_USER_ID, ["Manager"])
     login(portal, TEST_USER_NAME)
-    records = functional_holdings
+    records = solr_holdings
     hidden, channels = {}, {}
     for label, code in HIDDEN.items():
         record = records[code]
@@ -185,14 +187,26 @@ def _together(params):
     return together
 
 
-def test_no_channel_tells_a_hidden_record_from_a_missing_one(probed):
+def test_no_channel_tells_a_hidden_record_from_a_missing_one(probed, solr_server):
     hidden, channels, visible = probed
+    # The hidden records are in Solr, so the searches the probes make could find them.
+    in_solr = set(solr_server.uids())
+    assert all(entry["target"].params["uid"] in in_solr for entry in hidden.values())
     # An empty answer cannot pass: the Archivist sees each record and its marker words.
     for entry in hidden.values():
         target = entry["target"]
         page = requests.get(target.url, auth=ARCHIVIST, timeout=60)
         assert page.status_code == 200, target.url
         assert target.markers[0] in text_of(page)
+        # …and finds it by a marker word, as the probes ask.
+        found = requests.get(
+            f"{visible['site'][0].absolute_url()}/@search",
+            params={"SearchableText": target.params["SearchableText"]},
+            headers={"Accept": "application/json"},
+            auth=ARCHIVIST,
+            timeout=60,
+        ).json()
+        assert found["items_total"] == 1, target.label
     prober = Prober(VISITORS, disclosed=_disclosed())
     report = prober.probe(_pairs(hidden, channels, visible))
     print(report.summary())
