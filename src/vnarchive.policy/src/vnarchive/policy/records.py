@@ -18,7 +18,9 @@ from zope.lifecycleevent import ObjectCreatedEvent
 
 def create_record(container, type_name, data, request=None):
     """Validate `data` and add a new `type_name` to `container`; raises BadRequest on errors."""
-    ensure_writable(container, "add")  # nothing goes into a destroyed or transferred record
+    ensure_writable(
+        container, "add"
+    )  # nothing goes into a destroyed or transferred record
     request = request if request is not None else getRequest()
     obj = create(container, type_name)
     if IAcquirer.providedBy(obj):

@@ -30,4 +30,6 @@ def upgrade(setup_tool):
     # own change, journaled as such.
     with api.env.adopt_roles(["Manager"]), system_change(f"upgrade {VERSION}"):
         withdrawn = withdraw_from_unpublished_containers(api.portal.get())
-    logger.info("Withdrew %s records published inside unpublished containers", withdrawn)
+    logger.info(
+        "Withdrew %s records published inside unpublished containers", withdrawn
+    )
