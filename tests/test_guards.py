@@ -2,6 +2,7 @@
 
 from conftest import as_user
 from conftest import FONDS
+from conftest import force_state
 from conftest import PUBLISHED_DOSSIER
 from conftest import USERS
 from plone import api
@@ -250,10 +251,7 @@ def test_a_container_made_non_public_keeps_nothing_public(holdings, portal):
     not published; restricting that container withdraws it."""
     dossier = holdings[PUBLISHED_DOSSIER]
     document = holdings[f"{PUBLISHED_DOSSIER}.0000001"]
-    workflow = api.portal.get_tool("portal_workflow")
-    status = dict(workflow.getStatusOf("vnarchive_record_workflow", dossier))
-    status["review_state"] = "archived"
-    workflow.setStatusOf("vnarchive_record_workflow", dossier, status)
+    force_state(dossier, "archived")
     as_user(portal, USERS["Archivist"])
     dossier.mode = "01"
     notify(ObjectModifiedEvent(dossier))  # still public: nothing happens
@@ -270,11 +268,7 @@ def test_upgrade_withdraws_what_sits_in_unpublished_containers(holdings, portal)
 
     dossier = holdings[PUBLISHED_DOSSIER]
     inside = [holdings[f"{PUBLISHED_DOSSIER}.000000{n}"] for n in (1, 2)]
-    workflow = api.portal.get_tool("portal_workflow")
-    status = dict(workflow.getStatusOf("vnarchive_record_workflow", dossier))
-    status["review_state"] = "archived"  # as a site from before the rule may have it
-    workflow.setStatusOf("vnarchive_record_workflow", dossier, status)
-    dossier.reindexObject()
+    force_state(dossier, "archived")
     setRoles(portal, TEST_USER_ID, ["Manager"])
     login(portal, TEST_USER_NAME)
     assert withdraw_from_unpublished_containers(portal) == 2

@@ -1,7 +1,11 @@
 """A site made with an earlier profile version reaches the current one by its upgrade steps."""
 
+from conftest import by_code
+from conftest import force_state
+from conftest import PUBLISHED_DOSSIER
 from plone import api
 from vnarchive.content.files import IRecordFiles
+from vnarchive.policy.journal import entries
 
 import pytest
 
@@ -48,24 +52,12 @@ def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
 
 
 def test_site_of_20261121002_gets_the_trust_rules(setup_tool, portal):
-    from conftest import PUBLISHED_DOSSIER
-    from vnarchive.policy.journal import entries
-
-    records = {
-        brain.archival_code: brain._unrestrictedGetObject()
-        for brain in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
-            path="/".join(portal.getPhysicalPath())
-        )
-        if getattr(brain, "archival_code", None)
-    }
+    records = by_code(portal)
     dossier = records[PUBLISHED_DOSSIER]
     inside = records[f"{PUBLISHED_DOSSIER}.0000001"]
     # What a site of the previous version may hold: a dossier no longer published with a
     # published document in it, and the undo log open to every member.
-    workflow = api.portal.get_tool("portal_workflow")
-    status = dict(workflow.getStatusOf("vnarchive_record_workflow", dossier))
-    status["review_state"] = "archived"
-    workflow.setStatusOf("vnarchive_record_workflow", dossier, status)
+    force_state(dossier, "archived")
     portal.manage_permission("Undo changes", ["Member", "Manager"], acquire=False)
     setup_tool.setLastVersionForProfile(PROFILE, "20261121002")
 
