@@ -342,13 +342,18 @@ def _values(params):
 
 def swap_names(text, swaps):
     """Put the twin's names where the target's are, also as URLs quote them (a login
-    redirect quotes the query string that quoted them once already)."""
+    redirect quotes the query string that quoted them once already). One pass, longest
+    name first: a dossier's path or code is the start of its documents' ones."""
+    mapping = {}
     for mine, theirs in swaps:
-        if not mine:
-            continue
-        for quote in (_plain, _quoted, _quoted_plus, _quoted_twice):
-            text = text.replace(quote(mine), quote(theirs))
-    return text
+        if mine:
+            for quote in (_plain, _quoted, _quoted_plus, _quoted_twice):
+                mapping.setdefault(quote(mine), quote(theirs))
+    if not mapping:
+        return text
+    names = sorted(mapping, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(name) for name in names))
+    return pattern.sub(lambda match: mapping[match.group(0)], text)
 
 
 def _plain(value):

@@ -1,21 +1,24 @@
 """The generic prober over every channel the site publishes (see prober.py).
 
-The site searches with a real Solr. A secret, a conditional and an unpublished record carry marker words in every text field
-they have, a master file whose name carries one, and OCR text with one. As Anonymous, as the
-reader `docgia` and as the curator `bientap`, every channel under each of them must answer as
+The site searches with a real Solr. A secret, a conditional and an unpublished document and
+a secret dossier carry marker words in every text field they have; the documents also a
+master file whose name carries one, and OCR text with one. As Anonymous, as the reader
+`docgia` and as the curator `bientap`, every channel under each of them must answer as
 under a name that does not exist, and every channel of the site root and of the containers
 that hold them, asked about them by UID, path, code and word, must answer as when asked
-about records that do not exist. The Archivist sees each record (so an empty answer cannot
-pass). A canary view that leaks a title, registered for one test, is the one leak the same
-prober then reports.
+about records that do not exist. The Archivist sees each record and finds it by a word (so
+an empty answer cannot pass). A canary view that leaks a title, registered for one test, is
+the one leak the same prober then reports.
 """
 
+from Acquisition import aq_base
 from conftest import CONDITIONAL_DOCUMENT
 from conftest import DEMO_PASSWORD
 from conftest import FONDS
 from conftest import PROCESSING_DOCUMENT
 from conftest import PUBLISHED_DOSSIER
 from conftest import SECRET_DOCUMENT
+from conftest import SECRET_DOSSIER
 from conftest import USERS
 from plone import api
 from plone.app.testing import login
@@ -34,6 +37,7 @@ from Products.Five.browser import BrowserView
 from solr_fixtures import *  # noqa: F403
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.interfaces import IFileRecord
 from vnarchive.policy.files import add_master_file
 from vnarchive.policy.interfaces import IVnarchivePolicyLayer
 from vnarchive.policy.trust import disclosures
@@ -51,6 +55,7 @@ HIDDEN = {
     "secret": SECRET_DOCUMENT,
     "conditional": CONDITIONAL_DOCUMENT,
     "unpublished": PROCESSING_DOCUMENT,
+    "secretdossier": SECRET_DOSSIER,  # a container: its own views and services
 }
 VISIBLE = {"fonds": FONDS, "dossier": PUBLISHED_DOSSIER}
 VISITORS = [
@@ -104,12 +109,18 @@ def probed(solr_portal, solr_holdings):
     for label, code in HIDDEN.items():
         record = records[code]
         words = _mark(record, label)
-        add_master_file(
-            record, f"zq{label}file.png", b"\x89PNG zq" + label.encode(), "image/png"
-        )
-        IRecordFiles(record).page(1, create=True).set_text(
-            f"Trang quét zq{label}ocr", "ocr"
-        )
+        kept = ()
+        if IFileRecord.providedBy(record):
+            add_master_file(
+                record,
+                f"zq{label}file.png",
+                b"\x89PNG zq" + label.encode(),
+                "image/png",
+            )
+            IRecordFiles(record).page(1, create=True).set_text(
+                f"Trang quét zq{label}ocr", "ocr"
+            )
+            kept = (f"zq{label}file", f"zq{label}ocr")
         record.reindexObject()
         container = record.__parent__
         path = "/".join(record.getPhysicalPath())
@@ -120,10 +131,9 @@ def probed(solr_portal, solr_holdings):
                 markers=(
                     record.Title(),
                     code,
-                    record.docId,
+                    getattr(aq_base(record), "docId", code),
                     IUUID(record),
-                    f"zq{label}file",
-                    f"zq{label}ocr",
+                    *kept,
                     *words,
                 ),
                 params={
@@ -142,7 +152,7 @@ def probed(solr_portal, solr_holdings):
                     "uid": MISSING_UID,
                     "uids": MISSING_UID,
                     "path": f"{'/'.join(container.getPhysicalPath())}/{MISSING_ID}",
-                    "code": code[:-7] + "9999999",
+                    "code": f"{code}9",
                     "SearchableText": f"zqmissing{label}",
                     "q": f"zqmissing{label}",
                 },
