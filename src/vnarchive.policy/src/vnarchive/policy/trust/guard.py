@@ -77,7 +77,8 @@ def _identify(request):
     return None
 
 
-def may_view(user, obj):
+def user_may_view(user, obj):
+    """`user` (not necessarily the current one: see requesting_user) may View `obj`."""
     return bool(user.has_permission(View, obj))
 
 
@@ -104,7 +105,7 @@ def stop_at_hidden_record(record, event):
     if not parents or aq_base(_unwrapped(parents[-1])) is not aq_base(record):
         return  # not the publisher traversing (a script, a test)
     user = requesting_user(request)
-    if may_view(user, record) or admitted_by_disclosure(request, user):
+    if user_may_view(user, record) or admitted_by_disclosure(request, user):
         return
     # As BaseRequest.traverse does for a name it cannot find: the object never joined the
     # traversed objects, and the URL ends with its name.
