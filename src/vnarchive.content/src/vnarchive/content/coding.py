@@ -10,13 +10,14 @@ from Acquisition import aq_chain
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from BTrees.OOBTree import OOBTree
+from plone import api
 from plone.uuid.interfaces import IUUID
 from vnarchive.content import _
 from vnarchive.content import identifiers
-from vnarchive.content.behaviors.record_codes import IRecordCodes as IHasRecordCodes
 from vnarchive.content.identifiers import InvalidCode
-from vnarchive.content.types.dossier import IDossier
-from vnarchive.content.types.fonds import IFonds
+from vnarchive.content.interfaces import IDossierRecord
+from vnarchive.content.interfaces import IFondsRecord
+from vnarchive.content.interfaces import IHasRecordCodes
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import getSite
 
@@ -53,8 +54,6 @@ def code_holder(code, context=None):
 
 
 def _describe(uid, context):
-    from plone import api
-
     brains = api.content.find(context=_site(context), UID=uid, unrestricted=True)
     return brains[0].Title if brains else uid
 
@@ -160,7 +159,7 @@ def forget_codes(record):
 
 def find_fonds(context):
     for item in aq_chain(aq_inner(context)):
-        if IFonds.providedBy(item):
+        if IFondsRecord.providedBy(item):
             return item
     return None
 
@@ -177,7 +176,7 @@ def update_fonds_codes(fonds):
     fonds._code_prefix = fonds_prefix(fonds)
     if previous_prefix not in (None, fonds._code_prefix):
         for item in fonds.objectValues():
-            if IDossier.providedBy(item):
+            if IDossierRecord.providedBy(item):
                 update_dossier_codes(item)
 
 
@@ -203,7 +202,7 @@ def next_ordinal(dossier):
 
 def update_record_codes(record):
     dossier = aq_parent(aq_inner(record))
-    if not IDossier.providedBy(dossier) or not dossier.fileCode:
+    if not IDossierRecord.providedBy(dossier) or not dossier.fileCode:
         return
     if record.docOrdinal is None:
         record.docOrdinal = next_ordinal(dossier)
@@ -227,9 +226,9 @@ def check_dossier_code_free(context, year, number):
     if fonds is None:
         return
     code = identifiers.dossier_code(fonds_prefix(fonds), year, number)
-    if refuse_frozen_change(context, IDossier, code):
+    if refuse_frozen_change(context, IDossierRecord, code):
         return
-    ensure_code_free(code, _own_uid(context, IDossier), context)
+    ensure_code_free(code, _own_uid(context, IDossierRecord), context)
 
 
 def check_record_ordinal_free(context, ordinal):
@@ -239,7 +238,7 @@ def check_record_ordinal_free(context, ordinal):
         dossier = aq_parent(aq_inner(context))
     else:
         dossier = context
-    if not IDossier.providedBy(dossier) or not dossier.fileCode:
+    if not IDossierRecord.providedBy(dossier) or not dossier.fileCode:
         return
     code = identifiers.document_id(dossier.fileCode, ordinal) if ordinal else None
     if refuse_frozen_change(context, IHasRecordCodes, code) or code is None:
@@ -249,8 +248,8 @@ def check_record_ordinal_free(context, ordinal):
 
 def check_fonds_code_free(context, fonds_code, agency_code):
     prefix = agency_code or fonds_code
-    if refuse_frozen_change(context, IFonds, fonds_code, prefix):
+    if refuse_frozen_change(context, IFondsRecord, fonds_code, prefix):
         return
     if context is None or not fonds_code:
         return
-    ensure_code_free(fonds_code, _own_uid(context, IFonds), context)
+    ensure_code_free(fonds_code, _own_uid(context, IFondsRecord), context)

@@ -14,6 +14,22 @@ class IFileRecord(IArchivalRecord):
     """A record that keeps files: master scans or originals, derivatives, page data."""
 
 
+class IFondsRecord(IArchivalRecord):
+    """A fonds (phông): the schema `vnarchive.content.types.fonds.IFonds` extends this."""
+
+
+class IDossierRecord(IArchivalRecord):
+    """A dossier (hồ sơ): the schema `vnarchive.content.types.dossier.IDossier` extends this."""
+
+
+class IHasRecordCodes(Interface):
+    """A record numbered inside its dossier (ordinal, document id, archival code).
+
+    The behavior schema `vnarchive.content.behaviors.record_codes.IRecordCodes` extends
+    this, so every record with that behavior provides it.
+    """
+
+
 class IVnarchiveContentLayer(Interface):
     """Browser layer of vnarchive.content."""
 

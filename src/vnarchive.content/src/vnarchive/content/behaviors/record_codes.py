@@ -4,7 +4,9 @@ from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
 from vnarchive.content import _
+from vnarchive.content.coding import check_record_ordinal_free
 from vnarchive.content.identifiers import check_ordinal
+from vnarchive.content.interfaces import IHasRecordCodes
 from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import invariant
@@ -12,7 +14,7 @@ from zope.interface import provider
 
 
 @provider(IFormFieldProvider)
-class IRecordCodes(model.Schema):
+class IRecordCodes(model.Schema, IHasRecordCodes):
     model.fieldset(
         "codes",
         label=_("fieldset_codes", default="Mã"),
@@ -46,6 +48,4 @@ class IRecordCodes(model.Schema):
 
     @invariant
     def ordinal_free(data):
-        from vnarchive.content.coding import check_record_ordinal_free
-
         check_record_ordinal_free(getattr(data, "__context__", None), data.docOrdinal)

@@ -3,12 +3,13 @@
 from plone.autoform import directives
 from plone.supermodel import model
 from vnarchive.content import _
+from vnarchive.content.coding import check_dossier_code_free
 from vnarchive.content.fields import CodeLine
 from vnarchive.content.fields import language_codes_field
 from vnarchive.content.identifiers import check_dossier_number
 from vnarchive.content.identifiers import check_paper_file_code
 from vnarchive.content.identifiers import check_year
-from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.interfaces import IDossierRecord
 from vnarchive.content.traversal import RecordContainer
 from z3c.form.interfaces import IEditForm
 from zope import schema
@@ -16,7 +17,7 @@ from zope.interface import implementer
 from zope.interface import invariant
 
 
-class IDossier(model.Schema, IArchivalRecord):
+class IDossier(model.Schema, IDossierRecord):
     title = schema.TextLine(
         title=_("label_dossier_title", default="Tiêu đề hồ sơ"),
         required=True,
@@ -78,8 +79,6 @@ class IDossier(model.Schema, IArchivalRecord):
 
     @invariant
     def dossier_code_free(data):
-        from vnarchive.content.coding import check_dossier_code_free
-
         check_dossier_code_free(
             getattr(data, "__context__", None), data.fileYear, data.fileNumber
         )

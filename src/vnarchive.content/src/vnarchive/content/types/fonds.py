@@ -2,19 +2,20 @@
 
 from plone.supermodel import model
 from vnarchive.content import _
+from vnarchive.content.coding import check_fonds_code_free
 from vnarchive.content.fields import CodeLine
 from vnarchive.content.fields import language_codes_field
 from vnarchive.content.fields import notes_field
 from vnarchive.content.identifiers import check_agency_code
 from vnarchive.content.identifiers import check_fonds_code
-from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.content.interfaces import IFondsRecord
 from vnarchive.content.traversal import RecordContainer
 from zope import schema
 from zope.interface import implementer
 from zope.interface import invariant
 
 
-class IFonds(model.Schema, IArchivalRecord):
+class IFonds(model.Schema, IFondsRecord):
     title = schema.TextLine(
         title=_("label_fonds_name", default="Tên phông"),
         required=True,
@@ -87,8 +88,6 @@ class IFonds(model.Schema, IArchivalRecord):
 
     @invariant
     def fonds_code_free(data):
-        from vnarchive.content.coding import check_fonds_code_free
-
         check_fonds_code_free(
             getattr(data, "__context__", None), data.fondsCode, data.agencyCode
         )
