@@ -31,7 +31,7 @@ system: ## Install the Debian packages (as root), or name those missing
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python constraints.txt requirements.txt requirements-dev.txt src/vnarchive.content/pyproject.toml src/vnarchive.policy/pyproject.toml
+$(VENV)/.installed: $(BIN)/python constraints.txt requirements.txt requirements-dev.txt src/vnarchive.content/pyproject.toml src/vnarchive.policy/pyproject.toml src/vnarchive.digitization/pyproject.toml src/vnarchive.search/pyproject.toml
 	$(BIN)/pip install -q -c constraints.txt -r requirements-dev.txt
 	touch $@
 

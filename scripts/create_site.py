@@ -4,7 +4,7 @@ Run by scripts/ctl.py as `zconsole run instance/etc/zope-client1.conf scripts/cr
 (`app` is the Zope root). Settings: VNARCHIVE_SITE_ID [vnarchive], VNARCHIVE_ADMIN_PASSWORD
 [admin], VNARCHIVE_DEMO [1], VNARCHIVE_DEMO_FILE [profiles/demo/holdings.json],
 VNARCHIVE_DEMO_BATCH [1] (with the demo, also start a small digitization batch generated
-into VAR/demo-batch: vnarchive.policy.demo_batch).
+into VAR/demo-batch: vnarchive.digitization.demo_batch).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
@@ -24,7 +24,7 @@ DEMO_BATCH = os.environ.get("VNARCHIVE_DEMO_BATCH", "1") == "1"
 
 def start_demo_batch(site):
     """Start the demo digitization batch (VAR/demo-batch) as admin; never fail the site."""
-    from vnarchive.policy import demo_batch
+    from vnarchive.digitization import demo_batch
 
     folder = demo_batch.default_folder()
     if folder is None:
@@ -62,8 +62,11 @@ def main(app):
         setup_content=False,
     )
     setSite(site)
-    # The classic distribution ignores extension profiles: install ours explicitly.
-    get_installer(site).install_product("vnarchive.policy")
+    # The classic distribution ignores extension profiles: install ours explicitly, the
+    # core and both add-ons (digitization, Solr search).
+    installer = get_installer(site)
+    for product in ("vnarchive.policy", "vnarchive.digitization", "vnarchive.search"):
+        installer.install_product(product)
     if LOAD_DEMO:
         from vnarchive.policy import demo
 

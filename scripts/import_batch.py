@@ -2,10 +2,10 @@
 
     .venv/bin/python scripts/import_batch.py /srv/scans/lo-12 [--validate] [--user ID]
 
-See src/vnarchive.policy/src/vnarchive/policy/digitization/cli.py and docs/digitization.md.
+See src/vnarchive.digitization/src/vnarchive/digitization/cli.py and docs/digitization.md.
 """
 
-from vnarchive.policy.digitization.cli import main
+from vnarchive.digitization.cli import main
 
 import sys
 

@@ -44,8 +44,8 @@ def main(app):
         newSecurityManager(None, admin.__of__(app.acl_users))
     site = app[SITE_ID]
     setSite(site)
-    from vnarchive.policy import solr
-    from vnarchive.policy.solr import sync
+    from vnarchive.search import connection as solr
+    from vnarchive.search.connection import sync
 
     if options.configure:
         url = solr.url_from_environment()

@@ -2,10 +2,10 @@
 
     .venv/bin/python scripts/worker.py [--conf instance/etc/zope-client1.conf] [--burst]
 
-See src/vnarchive.policy/src/vnarchive/policy/digitization/worker.py and docs/digitization.md.
+See src/vnarchive.digitization/src/vnarchive/digitization/worker.py and docs/digitization.md.
 """
 
-from vnarchive.policy.digitization.worker import main
+from vnarchive.digitization.worker import main
 
 import sys
 

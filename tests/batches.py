@@ -2,7 +2,7 @@
 
 Used by the import tests and by the end-to-end and worker tests. A batch is a folder
 with page files (PNG, JPEG, multi-page TIFF, PDF) rendered by
-`vnarchive.content.digitization.samples.render_page` — small pages (A6) at 300 dpi by
+`vnarchive.digitization.samples.render_page` — small pages (A6) at 300 dpi by
 default, so tests stay fast — and a `manifest.csv` or `manifest.xlsx`.
 
     from batches import make_batch, document, document_fields, scan
@@ -46,8 +46,8 @@ demo holdings (use the `holdings` or `functional_holdings` fixture), unless
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
-from vnarchive.content.digitization.samples import render_page
-from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+from vnarchive.digitization.samples import render_page
+from vnarchive.digitization.samples import SAMPLE_TEXTS
 
 import csv
 import io

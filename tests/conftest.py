@@ -1,3 +1,5 @@
+from layers import FUNCTIONAL_TESTING
+from layers import INTEGRATION_TESTING
 from pathlib import Path
 from plone import api
 from plone.app.testing import login
@@ -5,8 +7,6 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from pytest_plone import fixtures_factory
-from vnarchive.policy.testing import FUNCTIONAL_TESTING
-from vnarchive.policy.testing import INTEGRATION_TESTING
 from zope.globalrequest import setRequest
 
 import os

@@ -6,7 +6,7 @@ kind "clean-page") rendered with the sample page renderer.
 """
 
 from io import BytesIO
-from vnarchive.content.digitization.samples import render_page
+from vnarchive.digitization.samples import render_page
 from vnarchive.content.files import IRecordFiles
 
 import functools

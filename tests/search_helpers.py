@@ -9,14 +9,14 @@ import transaction
 
 def use_solr(portal, url):
     """Point the site at `url` (or "" for the catalog only) and commit."""
-    from vnarchive.policy.search.service import reset_solr_state
-    from vnarchive.policy.solr import configure
+    from vnarchive.policy.search.service import reset_backend_state
+    from vnarchive.search.connection import configure
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
     configure(url)
     setRoles(portal, TEST_USER_ID, ["Member"])
     transaction.commit()
-    reset_solr_state()
+    reset_backend_state()
 
 
 def set_pages(record, texts):

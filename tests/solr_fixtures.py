@@ -175,7 +175,7 @@ def solr_functional(functional, solr_server):
     """FUNCTIONAL_TESTING with collective.solr active on `solr_server`, Solr emptied.
 
     The settings are committed into the test's own database (discarded after the test)."""
-    from vnarchive.policy import solr
+    from vnarchive.search import connection as solr
 
     portal = functional["portal"]
     setSite(portal)

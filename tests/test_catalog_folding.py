@@ -1,12 +1,12 @@
 """Full-text search in the catalog (Solr away): Vietnamese folding, Lao words and tone marks.
 
 Plone's plone_lexicon folds accents only of words starting below U+0250 ("ủy" stays "ủy") and
-cuts Lao words at their vowel signs; vnarchive.policy.solr.lexicon replaces its splitter and
+cuts Lao words at their vowel signs; vnarchive.policy.lexicon replaces its splitter and
 normaliser (import step vnarchive-catalog-lexicon of our profile).
 """
 
 from plone import api
-from vnarchive.policy.solr import lexicon
+from vnarchive.policy import lexicon
 
 import pytest
 import unicodedata

@@ -177,7 +177,7 @@ def test_the_error_reads_in_the_users_language(closed, portal):
 @pytest.mark.parametrize("state", CLOSED)
 @pytest.mark.parametrize("action", ["save_correction", "approve", "reject"])
 def test_ocr_review_is_refused(closed, portal, state, action):
-    from vnarchive.policy.review import actions
+    from vnarchive.digitization.review import actions
 
     record = closed(state)
     calls = {
@@ -251,7 +251,7 @@ def test_a_record_inside_a_closed_dossier_is_read_only(transferred_dossier, port
 def test_archived_records_stay_writable(make_document, portal):
     from review_data import set_pages
     from vnarchive.policy.files import add_master_file
-    from vnarchive.policy.review import actions
+    from vnarchive.digitization.review import actions
 
     record = make_document("archived")
     as_user(portal, USERS["Archivist"])

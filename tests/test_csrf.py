@@ -233,7 +233,7 @@ def test_basic_and_jwt_json_clients_work(site):
 
 
 def test_forged_batch_is_refused(site):
-    from vnarchive.policy.digitization import batches as model
+    from vnarchive.digitization import batches as model
 
     session = browser(site, ARCHIVIST)
     for content_type in ("text/plain", "multipart/form-data", None):
@@ -251,7 +251,7 @@ def test_forged_batch_is_refused(site):
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_forged_ocr_decision_is_refused(site, decision):
-    from vnarchive.policy.review import actions
+    from vnarchive.digitization.review import actions
 
     session = browser(site, ARCHIVIST)
     for content_type, body in (

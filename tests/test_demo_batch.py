@@ -1,6 +1,6 @@
 """The demo digitization batch started when the site is created with the demo.
 
-`vnarchive.policy.demo_batch` writes 3 documents (4 generated pages) and a manifest into
+`vnarchive.digitization.demo_batch` writes 3 documents (4 generated pages) and a manifest into
 VAR/demo-batch; `scripts/create_site.py` starts it once, as admin. Here: the folder is a
 valid batch for the demo holdings, and a real `make start` takes it to done.
 """
@@ -22,7 +22,7 @@ JSON = {"Accept": "application/json"}
 
 @pytest.fixture
 def var(tmp_path, monkeypatch):
-    from vnarchive.policy.digitization import queue
+    from vnarchive.digitization import queue
 
     monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
     monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
@@ -35,10 +35,10 @@ def var(tmp_path, monkeypatch):
 
 
 def test_the_demo_batch_is_a_valid_plan_and_starts(portal, holdings, manager, var):
-    from vnarchive.policy import demo_batch
-    from vnarchive.policy.digitization import batches as model
-    from vnarchive.policy.digitization import tasks
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization import demo_batch
+    from vnarchive.digitization import batches as model
+    from vnarchive.digitization import tasks
+    from vnarchive.digitization.importer import plan_batch
 
     folder = demo_batch.write_folder(var / "demo-batch")
     manifest = (folder / "manifest.csv").read_bytes()

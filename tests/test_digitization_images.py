@@ -1,17 +1,17 @@
 """Page images from scanned files, and their clean-up (real Pillow, pdfium, Tesseract)."""
 
 from PIL import Image
-from vnarchive.content.digitization.cer import character_error_rate
-from vnarchive.content.digitization.cleanup import clean_page
-from vnarchive.content.digitization.cleanup import estimate_skew
-from vnarchive.content.digitization.images import MAX_PIXELS
-from vnarchive.content.digitization.images import page_count
-from vnarchive.content.digitization.images import PageImageError
-from vnarchive.content.digitization.images import read_page
-from vnarchive.content.digitization.images import read_pages
-from vnarchive.content.digitization.ocr import ocr_page
-from vnarchive.content.digitization.samples import render_page
-from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+from vnarchive.digitization.cer import character_error_rate
+from vnarchive.digitization.cleanup import clean_page
+from vnarchive.digitization.cleanup import estimate_skew
+from vnarchive.digitization.images import MAX_PIXELS
+from vnarchive.digitization.images import page_count
+from vnarchive.digitization.images import PageImageError
+from vnarchive.digitization.images import read_page
+from vnarchive.digitization.images import read_pages
+from vnarchive.digitization.ocr import ocr_page
+from vnarchive.digitization.samples import render_page
+from vnarchive.digitization.samples import SAMPLE_TEXTS
 from zope.i18n import translate
 
 import img2pdf
@@ -227,8 +227,8 @@ def test_scanned_pdf_gives_the_image_at_its_own_resolution(page):
 
 
 def test_scanned_pdf_with_ocr_layer_gives_the_image(page):
-    from vnarchive.content.digitization.pdfa import build_pdfa
-    from vnarchive.content.digitization.pdfa import PdfPage
+    from vnarchive.digitization.pdfa import build_pdfa
+    from vnarchive.digitization.pdfa import PdfPage
 
     text = ocr_page(page, "vie", 300)
     data = build_pdfa([PdfPage(encode(page, "PNG"), 300, text)] * 2, "Hồ sơ", "vi")

@@ -15,7 +15,7 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from vnarchive.content.coding import code_registry
-from vnarchive.content.digitization.manifest import read_manifest
+from vnarchive.digitization.manifest import read_manifest
 from vnarchive.content.files import IRecordFiles
 
 import hashlib
@@ -152,7 +152,7 @@ def counts(portal):
 
 
 def test_plan_of_a_good_batch(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
@@ -176,7 +176,7 @@ def test_plan_of_a_good_batch(portal, archivist, tmp_path):
 def test_validate_only_reports_every_problem_and_creates_nothing(
     portal, archivist, tmp_path
 ):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo", bad=list(BAD_KINDS))
     before = counts(portal)
@@ -221,7 +221,7 @@ def test_validate_only_reports_every_problem_and_creates_nothing(
 
 
 def test_plan_finds_codes_clashing_with_the_site(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(
         tmp_path / "lo",
@@ -257,13 +257,13 @@ def test_plan_finds_codes_clashing_with_the_site(portal, archivist, tmp_path):
 
 
 def import_all(portal, plan):
-    from vnarchive.policy.digitization.importer import import_document
+    from vnarchive.digitization.importer import import_document
 
     return [import_document(portal, planned) for planned in plan.documents]
 
 
 def test_import_creates_records_with_masters_bit_for_bit(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
@@ -298,7 +298,7 @@ def test_import_creates_records_with_masters_bit_for_bit(portal, archivist, tmp_
 def test_import_again_creates_nothing_and_returns_the_same_records(
     portal, archivist, tmp_path
 ):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo", manifest="xlsx")
     first = import_all(portal, plan_batch(portal, batch.folder))
@@ -324,8 +324,8 @@ def test_import_again_creates_nothing_and_returns_the_same_records(
 
 def test_a_batch_that_stopped_half_way_resumes(portal, archivist, tmp_path):
     """Documents imported before a stop are reused; the rest are created."""
-    from vnarchive.policy.digitization.importer import import_document
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import import_document
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
@@ -337,9 +337,9 @@ def test_a_batch_that_stopped_half_way_resumes(portal, archivist, tmp_path):
 
 
 def test_bad_files_refuse_their_documents_only(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import import_document
-    from vnarchive.policy.digitization.importer import ImportRefused
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import import_document
+    from vnarchive.digitization.importer import ImportRefused
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "lo", bad=["corrupt", "encrypted", "low_dpi"])
     plan = plan_batch(portal, batch.folder)
@@ -368,7 +368,7 @@ def test_bad_files_refuse_their_documents_only(portal, archivist, tmp_path):
 
 
 def test_failure_after_creation_rolls_the_document_back(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization import importer
+    from vnarchive.digitization import importer
 
     batch = make_batch(
         tmp_path / "lo",
@@ -396,7 +396,7 @@ def test_failure_after_creation_rolls_the_document_back(portal, archivist, tmp_p
 
 
 def test_manifest_creates_fonds_and_dossiers_idempotently(portal, holdings, tmp_path):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     setRoles(portal, TEST_USER_ID, ["Manager"])
     dossier_code = "000.06.16.G09.2025.03.SH"
@@ -440,9 +440,9 @@ def test_manifest_creates_fonds_and_dossiers_idempotently(portal, holdings, tmp_
 
 
 def test_plan_survives_a_round_trip_through_plain_data(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import import_document
-    from vnarchive.policy.digitization.importer import plan_batch
-    from vnarchive.policy.digitization.importer import PlannedDocument
+    from vnarchive.digitization.importer import import_document
+    from vnarchive.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import PlannedDocument
 
     import json
 
@@ -457,7 +457,7 @@ def test_existing_records_are_completed_but_never_mixed_up(portal, archivist, tm
     """An ordinal of the site: scans go to a record without files, never elsewhere."""
     from conftest import PROCESSING_DOCUMENT
     from conftest import PUBLISHED_DOSSIER
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     first = make_batch(
         tmp_path / "lo1",
@@ -496,7 +496,7 @@ def test_existing_records_are_completed_but_never_mixed_up(portal, archivist, tm
 
 
 def test_a_file_belongs_to_one_document_once(portal, archivist, tmp_path):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(
         tmp_path / "lo",
@@ -515,7 +515,7 @@ def test_a_file_belongs_to_one_document_once(portal, archivist, tmp_path):
 def test_the_manifest_is_found_in_a_folder_inside_or_given_itself(
     portal, archivist, tmp_path
 ):
-    from vnarchive.policy.digitization.importer import plan_batch
+    from vnarchive.digitization.importer import plan_batch
 
     batch = make_batch(tmp_path / "giai-nen" / "lo-2025")  # a ZIP made of a folder
     (tmp_path / "giai-nen" / "__MACOSX").mkdir()

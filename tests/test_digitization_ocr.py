@@ -1,15 +1,15 @@
 """OCR with real Tesseract, the PageText model and character error rates."""
 
-from vnarchive.content.digitization.cer import character_error_rate
-from vnarchive.content.digitization.cer import levenshtein
-from vnarchive.content.digitization.ocr import normalize_text
-from vnarchive.content.digitization.ocr import ocr_page
-from vnarchive.content.digitization.ocr import OcrError
-from vnarchive.content.digitization.ocr import PageText
-from vnarchive.content.digitization.ocr import parse_hocr
-from vnarchive.content.digitization.ocr import tesseract_languages
-from vnarchive.content.digitization.samples import render_page
-from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+from vnarchive.digitization.cer import character_error_rate
+from vnarchive.digitization.cer import levenshtein
+from vnarchive.digitization.ocr import normalize_text
+from vnarchive.digitization.ocr import ocr_page
+from vnarchive.digitization.ocr import OcrError
+from vnarchive.digitization.ocr import PageText
+from vnarchive.digitization.ocr import parse_hocr
+from vnarchive.digitization.ocr import tesseract_languages
+from vnarchive.digitization.samples import render_page
+from vnarchive.digitization.samples import SAMPLE_TEXTS
 
 import json
 import PIL.features

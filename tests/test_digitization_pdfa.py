@@ -2,13 +2,13 @@
 correctly in Vietnamese and Lao (real Tesseract, pdftotext, pikepdf)."""
 
 from pathlib import Path
-from vnarchive.content.digitization.cer import normalise
-from vnarchive.content.digitization.ocr import ocr_page
-from vnarchive.content.digitization.pdfa import build_pdfa
-from vnarchive.content.digitization.pdfa import check_pdfa
-from vnarchive.content.digitization.pdfa import PdfPage
-from vnarchive.content.digitization.samples import render_page
-from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+from vnarchive.digitization.cer import normalise
+from vnarchive.digitization.ocr import ocr_page
+from vnarchive.digitization.pdfa import build_pdfa
+from vnarchive.digitization.pdfa import check_pdfa
+from vnarchive.digitization.pdfa import PdfPage
+from vnarchive.digitization.samples import render_page
+from vnarchive.digitization.samples import SAMPLE_TEXTS
 
 import io
 import pikepdf

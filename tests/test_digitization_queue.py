@@ -14,10 +14,10 @@ from conftest import USERS
 from pathlib import Path
 from plone import api
 from vnarchive.content.files import IRecordFiles
-from vnarchive.policy.digitization import batches as model
-from vnarchive.policy.digitization import queue
-from vnarchive.policy.digitization import tasks
-from vnarchive.policy.digitization import worker
+from vnarchive.digitization import batches as model
+from vnarchive.digitization import queue
+from vnarchive.digitization import tasks
+from vnarchive.digitization import worker
 from vnarchive.policy.journal import entries
 
 import os
@@ -497,7 +497,7 @@ def test_the_import_form_stores_and_enqueues_only(site, queue_db):
 
 
 def test_an_import_that_stopped_half_way_resumes_where_it_stopped(site, queue_db):
-    from vnarchive.policy.digitization.importer import import_document
+    from vnarchive.digitization.importer import import_document
 
     source = small_batch(queue_db / "import" / "lo-8", pages=1)
     before = count_records()

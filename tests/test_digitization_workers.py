@@ -237,7 +237,7 @@ def test_killing_a_worker_in_the_middle_loses_nothing(instance):
     )
     started = instance.start_batch("lo-giet")
     victim = instance.worker_pid("worker1")
-    from vnarchive.policy.digitization import queue
+    from vnarchive.digitization import queue
 
     os.environ["VNARCHIVE_QUEUE_DB"] = str(instance.var / "queue" / "huey.db")
     queue.reset()

@@ -9,6 +9,7 @@ what the endpoint reports, not about breaking a database.
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from vnarchive.policy import health
+from vnarchive.search import health as solr_health
 
 import json
 import pytest
@@ -118,7 +119,7 @@ def test_no_token_configured_no_token_access(site, monkeypatch):
 def test_solr_is_reported_not_configured(site):
     solr = rest(site, **MANAGER).json()["checks"]["solr"]
     # collective.solr is installed by our profile, but inactive until a Solr is configured
-    # (vnarchive.policy.solr.configure); the site then searches its catalog.
+    # (vnarchive.search.connection.configure); the site then searches its catalog.
     assert solr["status"] == "not configured"
     assert solr["package_installed"] is True
     assert solr["addon_installed"] is True
@@ -256,7 +257,7 @@ def solr_server():
 
 def test_solr_ping(solr_server):
     port, seen = solr_server
-    health._ping_solr(_Solr(port))
+    solr_health.ping_solr(_Solr(port))
     assert seen == [
         ("/solr/plone/admin/ping?wt=json", _Solr.auth_headers["Authorization"])
     ]
@@ -267,7 +268,7 @@ def test_solr_ping_fails_on_a_wrong_core(solr_server):
     connection = _Solr(port)
     connection.solrBase = "/solr/other"
     with pytest.raises(ConnectionError):
-        health._ping_solr(connection)
+        solr_health.ping_solr(connection)
 
 
 def test_solr_ping_fails_when_nothing_listens(solr_server):
@@ -277,4 +278,4 @@ def test_solr_ping_fails_when_nothing_listens(solr_server):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again when the test pings it
     with pytest.raises(ConnectionRefusedError):
-        health._ping_solr(_Solr(port))
+        solr_health.ping_solr(_Solr(port))

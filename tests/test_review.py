@@ -15,8 +15,8 @@ from review_data import set_pages
 from review_data import TEXTS
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.journal import entries
-from vnarchive.policy.review import actions
-from vnarchive.policy.review import queue
+from vnarchive.digitization.review import actions
+from vnarchive.digitization.review import queue
 from zExceptions import Unauthorized
 
 import io
@@ -609,7 +609,7 @@ def test_review_screen_form_saves_with_the_authenticator(http):
 @pytest.fixture
 def queue_db(tmp_path, monkeypatch):
     """A fresh SQLite queue for this test (as tests/test_digitization_queue.py)."""
-    from vnarchive.policy.digitization import queue as jobs
+    from vnarchive.digitization import queue as jobs
 
     monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
     monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
@@ -621,7 +621,7 @@ def queue_db(tmp_path, monkeypatch):
 
 def run_queue(site, jobs):
     """Run the queued jobs as a worker does; [(job, outcome)]."""
-    from vnarchive.policy.digitization import worker
+    from vnarchive.digitization import worker
 
     huey = jobs.get_huey()
     worker._current.update(site=site, id="review-test", job=None)
@@ -638,9 +638,9 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
     """Real OCR of a page, a correction, the real rebuild job: pdftotext reads the fix."""
     from conftest import document_data
     from io import BytesIO
-    from vnarchive.content.digitization.ocr import ocr_page
-    from vnarchive.content.digitization.samples import render_page
-    from vnarchive.policy.digitization import tasks
+    from vnarchive.digitization.ocr import ocr_page
+    from vnarchive.digitization.samples import render_page
+    from vnarchive.digitization import tasks
     from vnarchive.policy.records import create_record
 
     import subprocess
@@ -703,7 +703,7 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
 def test_page_image_falls_back_to_the_master_for_those_who_may_download_it(
     holdings, portal
 ):
-    from vnarchive.policy.review.images import page_image
+    from vnarchive.digitization.review.images import page_image
     from zExceptions import NotFound
 
     doc = holdings[PUBLISHED_DOCUMENT]  # a published document with a master scan

@@ -62,9 +62,9 @@ def made_document(portal, dossier, **changes):
 def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
     """The demo holdings and the ranking documents, indexed in Solr; OCR text on two pages
     of the published document. Returns (site URL, {name or code: record URL}, {name: code})."""
-    from vnarchive.policy.search.service import reset_solr_state
+    from vnarchive.policy.search.service import reset_backend_state
 
-    reset_solr_state()
+    reset_backend_state()
     portal = solr_portal
     records = solr_holdings
     setRoles(portal, TEST_USER_ID, ["Manager"])
@@ -417,9 +417,9 @@ def test_catalog_fallback_with_a_notice_for_staff(site, solr_server):  # noqa: F
         assert "<mark>lưu</mark>" in item["snippets"][0]["html"]
     finally:
         solr_server.start()
-    from vnarchive.policy.search.service import reset_solr_state
+    from vnarchive.policy.search.service import reset_backend_state
 
-    reset_solr_state()
+    reset_backend_state()
     assert rest(site_url, ARCHIVIST, q="uy ban nhan dan")["backend"] == "solr"
 
 

@@ -102,9 +102,9 @@ def solr_only_documents(portal_path):
 
 @pytest.fixture
 def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
-    from vnarchive.policy.search.service import reset_solr_state
+    from vnarchive.policy.search.service import reset_backend_state
 
-    reset_solr_state()
+    reset_backend_state()
     portal = solr_portal
     setRoles(portal, TEST_USER_ID, ["Manager"])
     records = solr_holdings

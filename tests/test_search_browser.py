@@ -20,9 +20,9 @@ OCR = "Biên bản kiểm tra công tác lưu trữ tài liệu tại Lưu trữ
 
 
 def test_folded_query_snippet_and_facet(page, solr_portal, solr_holdings):  # noqa: F811
-    from vnarchive.policy.search.service import reset_solr_state
+    from vnarchive.policy.search.service import reset_backend_state
 
-    reset_solr_state()
+    reset_backend_state()
     portal = solr_portal
     setRoles(portal, TEST_USER_ID, ["Manager"])
     set_pages(solr_holdings[PUBLISHED_DOCUMENT], {3: OCR})

@@ -3,7 +3,7 @@
 plone.app.querystring munges a SearchableText criterion for the catalog ("bí mật" becomes
 "bí* AND mật*", for "contains" and "is" alike). collective.solr sent that as a raw query,
 folded by unidecode, to the exact-diacritics field only ("+SearchableText:(bi* AND mat*)"),
-so no Vietnamese words were found. vnarchive.policy.solr.dispatcher gives Solr the words
+so no Vietnamese words were found. vnarchive.search.dispatcher gives Solr the words
 ("bí mật"), searched as in @search: prefix and word, exact and folded fields, through the
 search pattern, with the permission filter as every search.
 """
@@ -25,7 +25,7 @@ from solr_fixtures import *  # noqa: F403
 from test_access_channels import HIDDEN
 from test_access_channels import SECRET_DOSSIER
 from test_search_access import solr_only_documents
-from vnarchive.policy.solr.dispatcher import solr_words
+from vnarchive.search.dispatcher import solr_words
 
 import json
 import pytest

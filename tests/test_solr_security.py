@@ -1,7 +1,7 @@
 """Solr is reached only the way the site means to, by nobody else.
 
 1. What of a site request may reach Solr: only catalog indexes, sorting and paging, and the
-   ``select`` handler (vnarchive.policy.solr.parameters, applied in the search dispatcher).
+   ``select`` handler (vnarchive.search.parameters, applied in the search dispatcher).
    Before, ``@search?request_handler=admin/luke`` made the site a proxy to Solr's admin
    handlers for Anonymous, and ``allowedRolesAndUsers_usage=range:min`` widened the
    permission filter. Every request the site sends to Solr is recorded (collective.solr's
@@ -20,8 +20,8 @@ from test_search_access import SOLR_PUBLIC_WORD
 from test_search_access import SOLR_SECRET_TITLE
 from test_search_access import SOLR_SECRET_WORD
 from urllib.parse import parse_qs
-from vnarchive.policy.solr.parameters import MAX_ROWS
-from vnarchive.policy.solr.parameters import solr_query
+from vnarchive.search.parameters import MAX_ROWS
+from vnarchive.search.parameters import solr_query
 from zope.globalrequest import getRequest
 
 import base64
@@ -264,12 +264,12 @@ def test_the_site_searches_with_the_credentials(site, sent):
 
 
 def test_without_credentials_the_site_falls_back_to_its_catalog(site, sent):
-    from vnarchive.policy import solr
-    from vnarchive.policy.search.service import reset_solr_state
+    from vnarchive.search import connection as solr
+    from vnarchive.policy.search.service import reset_backend_state
 
     solr.configure(registry_url(site), login="", password="")
     transaction.commit()
-    reset_solr_state()
+    reset_backend_state()
     try:
         response = rest_search(site, SearchableText=SOLR_PUBLIC_WORD)
         # Solr refused (401, the schema first): the catalog answered, which has no
@@ -282,7 +282,7 @@ def test_without_credentials_the_site_falls_back_to_its_catalog(site, sent):
         ).json()
         assert answer["checks"]["solr"]["status"] == "error"
     finally:
-        reset_solr_state()
+        reset_backend_state()
 
 
 def registry_url(portal):
@@ -294,7 +294,7 @@ def registry_url(portal):
 
 
 def test_credentials_from_the_environment(monkeypatch, tmp_path):
-    from vnarchive.policy import solr
+    from vnarchive.search import connection as solr
 
     for name in ("LOGIN", "PASSWORD", "CREDENTIALS"):
         monkeypatch.delenv(f"VNARCHIVE_SOLR_{name}", raising=False)

@@ -14,7 +14,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_NAME
 from solr_fixtures import *  # noqa: F403
-from vnarchive.policy.solr import sync
+from vnarchive.search.connection import sync
 
 import requests
 import transaction
@@ -81,7 +81,7 @@ def test_saves_commit_while_solr_is_down_and_sync_catches_up(
         assert catalog.unrestrictedSearchResults(UID=added.UID())
         assert not catalog.unrestrictedSearchResults(UID=removed.UID())
         # Full-text search answers from the catalog, and says so.
-        from vnarchive.policy.solr.dispatcher import fell_back
+        from vnarchive.search.dispatcher import fell_back
 
         assert not fell_back()
         login(solr_portal, USERS["Archivist"])

@@ -4,6 +4,7 @@ from conftest import by_code
 from conftest import force_state
 from conftest import PUBLISHED_DOSSIER
 from plone import api
+from plone.base.utils import get_installer
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.journal import entries
 
@@ -11,6 +12,14 @@ import pytest
 
 
 PROFILE = "vnarchive.policy:default"
+ADDONS = ("vnarchive.digitization", "vnarchive.search")
+
+
+def uninstall_addons():
+    """A site of a version before 20261208001 had the add-ons' parts in vnarchive.policy."""
+    installer = get_installer(api.portal.get())
+    for addon in ADDONS:
+        installer.uninstall_product(addon)
 
 
 @pytest.fixture
@@ -32,17 +41,21 @@ def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
     ocr_done = catalog.unrestrictedSearchResults(portal_type="ArchivalDocument")[0]
     page = IRecordFiles(ocr_done._unrestrictedGetObject()).page(1, create=True)
     page.set_text("Ủy ban nhân dân tỉnh", source="ocr", confidence=42.0)
-    # What a site of the previous version lacked.
-    for index in ("ocr_confidence", "ocr_review_state"):
-        catalog.delIndex(index)
+    # What a site of the previous version lacked (the add-ons take the review indexes).
+    uninstall_addons()
+    assert "ocr_review_state" not in catalog.indexes()
     del registry.records["collective.solr.active"]
     setup_tool.setLastVersionForProfile(PROFILE, "20261121001")
 
     steps = setup_tool.listUpgrades(PROFILE)
-    assert [".".join(step["dest"]) for step in steps] == ["20261121002", "20261207001"]
-    setup_tool.upgradeProfile(PROFILE, "20261121002")
+    assert [".".join(step["dest"]) for step in steps] == [
+        "20261121002",
+        "20261207001",
+        "20261208001",
+    ]
+    setup_tool.upgradeProfile(PROFILE)
 
-    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261121002",)
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208001",)
     assert {"ocr_confidence", "ocr_review_state"} <= set(catalog.indexes())
     assert registry["collective.solr.active"] is False
     # The new indexes are filled for the records that exist: the OCR'd one is in the queue.
@@ -61,7 +74,7 @@ def test_site_of_20261121002_gets_the_trust_rules(setup_tool, portal):
     portal.manage_permission("Undo changes", ["Member", "Manager"], acquire=False)
     setup_tool.setLastVersionForProfile(PROFILE, "20261121002")
 
-    setup_tool.upgradeProfile(PROFILE)
+    setup_tool.upgradeProfile(PROFILE, "20261207001")
 
     assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261207001",)
     assert api.content.get_state(inside) == "archived"
@@ -72,3 +85,30 @@ def test_site_of_20261121002_gets_the_trust_rules(setup_tool, portal):
         if role["selected"]
     }
     assert "Member" not in undo
+
+
+def test_site_of_20261207001_gets_the_addons_and_keeps_its_solr_settings(
+    setup_tool, portal
+):
+    from vnarchive.policy import lexicon
+
+    registry = api.portal.get_tool("portal_registry")
+    uninstall_addons()
+    # Where this site's Solr is: an upgrade must not put the profile's defaults back.
+    registry["collective.solr.host"] = "solr.archive.example"
+    registry["collective.solr.port"] = 8984
+    setup_tool.setLastVersionForProfile(PROFILE, "20261207001")
+
+    setup_tool.upgradeProfile(PROFILE)
+
+    installer = get_installer(portal)
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208001",)
+    assert all(installer.is_product_installed(addon) for addon in ADDONS)
+    assert registry["collective.solr.host"] == "solr.archive.example"
+    assert registry["collective.solr.port"] == 8984
+    pipeline = portal.portal_catalog["plone_lexicon"]._pipeline
+    assert [type(element) for element in pipeline[:2]] == [
+        lexicon.Splitter,
+        lexicon.Normalizer,
+    ]
+    assert type(pipeline[0]).__module__ == "vnarchive.policy.lexicon"

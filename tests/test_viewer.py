@@ -24,7 +24,7 @@ from plone.app.testing import TEST_USER_NAME
 from viewer_data import PDFA_KIND
 from viewer_data import sample_pdfa
 from vnarchive.content.files import IRecordFiles
-from vnarchive.policy.viewer import convert
+from vnarchive.digitization.viewer import convert
 from zope.component import getMultiAdapter
 from zope.component.hooks import getSite
 from zope.component.hooks import setSite
@@ -65,7 +65,7 @@ def put_pdfa(record, data, name=None):
 
 
 def settings_of(record):
-    from vnarchive.policy.viewer.storage import viewer_data
+    from vnarchive.digitization.viewer.storage import viewer_data
 
     return viewer_data(record)
 
@@ -102,11 +102,11 @@ def test_documentviewer_loads_on_plone_6_2():
 
 
 def test_convert_is_the_function_the_workers_import(portal):
-    """Once everything is loaded, `from vnarchive.policy.viewer import convert` (as the
+    """Once everything is loaded, `from vnarchive.digitization.viewer import convert` (as the
     worker task does it, late) is still the function, not a submodule of that name."""
     import importlib
 
-    viewer = importlib.import_module("vnarchive.policy.viewer")
+    viewer = importlib.import_module("vnarchive.digitization.viewer")
     assert callable(viewer.convert)
     assert viewer.convert is convert
 
@@ -491,7 +491,7 @@ CONVERT_SCRIPT = """
 import json, os, transaction
 from zope.component.hooks import setSite
 from vnarchive.content.files import IRecordFiles
-from vnarchive.policy.viewer import convert
+from vnarchive.digitization.viewer import convert
 site = app["vnarchive"]
 setSite(site)
 out = {}

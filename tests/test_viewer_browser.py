@@ -1,7 +1,7 @@
 """The document viewer in a real browser (Debian Chromium driven by Playwright).
 
 A published document gets a real OCR'd PDF/A (viewer_data.sample_pdfa) and the viewer's
-pages (vnarchive.policy.viewer.convert); an anonymous visitor opens the viewer: the page
+pages (vnarchive.digitization.viewer.convert); an anonymous visitor opens the viewer: the page
 images load, the thumbnails load, and the in-document search finds a Vietnamese word with
 its diacritics and highlights it in the page text.
 """
@@ -20,7 +20,7 @@ from test_browser import shot
 from viewer_data import PDFA_KIND
 from viewer_data import sample_pdfa
 from vnarchive.content.files import IRecordFiles
-from vnarchive.policy.viewer import convert
+from vnarchive.digitization.viewer import convert
 
 import pytest
 import transaction

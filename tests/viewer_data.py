@@ -4,11 +4,11 @@ Page 1: the Vietnamese sample page, OCR'd by Tesseract. Page 2: the same image w
 reviewed text that the image does not show (only the PDF's text layer holds it).
 """
 
-from vnarchive.content.digitization.ocr import ocr_page
-from vnarchive.content.digitization.pdfa import build_pdfa
-from vnarchive.content.digitization.pdfa import PdfPage
-from vnarchive.content.digitization.samples import render_page
-from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+from vnarchive.digitization.ocr import ocr_page
+from vnarchive.digitization.pdfa import build_pdfa
+from vnarchive.digitization.pdfa import PdfPage
+from vnarchive.digitization.samples import render_page
+from vnarchive.digitization.samples import SAMPLE_TEXTS
 
 import functools
 import io

@@ -3,14 +3,14 @@
 from AccessControl import ModuleSecurityInfo
 from zope.i18nmessageid import MessageFactory
 
+import sys
+
+
+__version__ = "1.0.0.dev0"
 
 PACKAGE_NAME = "vnarchive.policy"
 
 _ = MessageFactory("vnarchive")
-
-# collective.documentviewer imports names zope.component moved: put them back before
-# plone.autoinclude loads its ZCML (it imports every add-on package first).
-from vnarchive.policy.viewer import compat  # noqa: E402, F401, I001
 
 # Workflow guard expressions call these (restricted Python needs them declared public).
 ModuleSecurityInfo("vnarchive.policy.workflow.guards").declarePublic(
@@ -20,3 +20,9 @@ ModuleSecurityInfo("vnarchive.policy.workflow.guards").declarePublic(
     "may_destroy",
     "may_transfer",
 )
+
+# plone_lexicon pickles its splitter and normalizer: sites made before 2026-12 name them
+# under vnarchive.policy.solr.lexicon (the 20261208001 upgrade writes them again).
+from vnarchive.policy import lexicon  # noqa: E402
+
+sys.modules.setdefault("vnarchive.policy.solr.lexicon", lexicon)

@@ -24,7 +24,6 @@ the exception's class name, and the details go to the event log.
 from datetime import datetime
 from datetime import UTC
 from persistent.TimeStamp import TimeStamp
-from plone.registry.interfaces import IRegistry
 from Products.Five.browser import BrowserView
 from ZODB.utils import maxtid
 from ZODB.utils import z64
@@ -32,12 +31,9 @@ from zope.component import queryUtility
 from zope.interface import Interface
 
 import hmac
-import http.client
-import importlib.util
 import json
 import logging
 import os
-import ssl
 import time
 
 
@@ -49,8 +45,6 @@ NOT_CONFIGURED = "not configured"
 
 TOKEN_ENVIRONMENT = "VNARCHIVE_HEALTH_TOKEN"
 TOKEN_HEADER = "X-Health-Token"
-
-SOLR_TIMEOUT = 2.0  # seconds; a monitoring probe must answer quickly
 
 # Storage classes by the kind reported (the class name is enough to tell them apart).
 STORAGE_KINDS = {
@@ -114,72 +108,6 @@ def check_database(context):
     return result
 
 
-def check_solr(context):
-    """collective.solr: not configured unless its add-on is installed and active; then a ping.
-
-    "search" tells what answers full-text queries: "solr", or "catalog" when Solr is off or
-    does not answer (the real Solr is pinged: status "ok" or "error")."""
-    if importlib.util.find_spec("collective.solr") is None:
-        return {
-            "status": NOT_CONFIGURED,
-            "package_installed": False,
-            "addon_installed": False,
-            "active": False,
-        }
-    registry = queryUtility(IRegistry)
-    addon = registry is not None and "collective.solr.active" in registry.records
-    active = bool(addon and registry["collective.solr.active"])
-    result = {
-        "status": NOT_CONFIGURED,
-        "package_installed": True,
-        "addon_installed": addon,
-        "active": active,
-    }
-    if not active:
-        return dict(result, search="catalog")
-    from vnarchive.policy.solr import current_connection
-
-    _manager, connection = current_connection()
-    if connection is None:
-        return dict(result, status=ERROR, error="NoConnection", search="catalog")
-    try:
-        _ping_solr(connection)
-    except Exception as error:
-        # Solr is down: full-text search falls back to the catalog until it is back.
-        logger.warning("health check solr failed", exc_info=True)
-        return dict(result, status=ERROR, error=type(error).__name__, search="catalog")
-    return dict(result, status=OK, search="solr")
-
-
-def _ping_solr(connection):
-    """GET <base>/admin/ping on a fresh short-lived connection (not the thread's own)."""
-    if connection.https_connection:
-        context = (
-            ssl._create_unverified_context()
-            if connection.ignore_certificate_check
-            else None
-        )
-        client = http.client.HTTPSConnection(
-            connection.host, timeout=SOLR_TIMEOUT, context=context
-        )
-    else:
-        client = http.client.HTTPConnection(connection.host, timeout=SOLR_TIMEOUT)
-    try:
-        client.request(
-            "GET",
-            f"{connection.solrBase}/admin/ping?wt=json",
-            headers=dict(connection.auth_headers),
-        )
-        response = client.getresponse()
-        body = response.read()
-    finally:
-        client.close()
-    if response.status != 200:
-        raise ConnectionError(f"Solr ping answered HTTP {response.status}")
-    if json.loads(body).get("status") != "OK":
-        raise ConnectionError("Solr ping did not answer OK")
-
-
 def _registered_check(name):
     def check(context):
         utility = queryUtility(IHealthCheck, name=name)
@@ -190,6 +118,7 @@ def _registered_check(name):
     return check
 
 
+check_solr = _registered_check("solr")
 check_queue = _registered_check("queue")
 check_workers = _registered_check("workers")
 

@@ -20,6 +20,8 @@ from vnarchive.policy.search.query import parse
 from vnarchive.policy.search.query import SORT_TITLES
 from vnarchive.policy.search.query import SORTS
 from vnarchive.policy.search.query import YEAR_FACET
+from vnarchive.policy.search.interfaces import ISearchBackend
+from zope.component import queryUtility
 from zope.i18n import translate
 
 import threading
@@ -31,7 +33,7 @@ STAFF_PERMISSION = "vnarchive: View journal"
 RETRY_AFTER = 10.0  # seconds
 
 _state = threading.local()
-_solr_down_until = [0.0]
+_backend_down_until = [0.0]
 
 
 def is_staff(context):
@@ -45,12 +47,12 @@ def is_staff(context):
 class SearchOutcome:
     query: object  # SearchQuery
     results: object  # backends.Results
-    reduced: bool  # the catalog answered instead of Solr
+    reduced: bool  # the catalog answered instead of the full-text backend (Solr)
     staff: bool
 
 
-def solr_down():
-    return time.monotonic() < _solr_down_until[0]
+def backend_down():
+    return time.monotonic() < _backend_down_until[0]
 
 
 def run_search(context, form):
@@ -58,25 +60,27 @@ def run_search(context, form):
     staff = is_staff(context)
     query = parse(form, staff=staff)
     results = None
-    if not solr_down():
+    backend = queryUtility(ISearchBackend)
+    if backend is not None and not backend_down():
         try:
-            results = backends.solr_search(context, query)
-        except backends.SearchUnavailable as error:
-            if str(error) not in (
-                "Solr is not active",
-                "collective.solr is not installed",
-            ):
-                _solr_down_until[0] = time.monotonic() + RETRY_AFTER
+            results = backend.search(context, query)
+        except backends.SearchNotConfigured:
+            pass
+        except backends.SearchUnavailable:
+            _backend_down_until[0] = time.monotonic() + RETRY_AFTER
     if results is None:
         results = backends.catalog_search(context, query)
     return SearchOutcome(
-        query=query, results=results, reduced=results.backend != "solr", staff=staff
+        query=query,
+        results=results,
+        reduced=results.backend == backends.CATALOG,
+        staff=staff,
     )
 
 
-def reset_solr_state():
-    """Ask Solr again at the next search (tests, and after an operator restarts Solr)."""
-    _solr_down_until[0] = 0.0
+def reset_backend_state():
+    """Ask the backend again at the next search (tests, and after an operator restarts Solr)."""
+    _backend_down_until[0] = 0.0
 
 
 # -- Labels ----------------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""Old module paths of this add-on's code, for databases made before it was one.
+
+Until 2026-12 digitization lived in `vnarchive.policy.digitization` (batches are persistent
+objects in the site) and `vnarchive.content.digitization`. A ZODB pickle names its class by
+module path, so the old paths must import until every such object has been written again:
+the add-on's install step (`setuphandlers.rewrite_batches`) does that, and
+`zodbupdate_renames` gives the same map to zodbupdate for offline conversion.
+"""
+
+import importlib
+import sys
+
+
+# old module path -> module of this add-on
+OLD_MODULES = {
+    "vnarchive.policy.digitization": "vnarchive.digitization",
+    "vnarchive.policy.digitization.batches": "vnarchive.digitization.batches",
+}
+
+# zodbupdate's rename map ("old.module Class": "new.module Class").
+zodbupdate_renames = {
+    f"vnarchive.policy.digitization.batches {name}": f"vnarchive.digitization.batches {name}"
+    for name in ("Lease", "PageState", "DocumentState", "Batch")
+}
+
+
+def alias_old_modules():
+    for old, new in OLD_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
