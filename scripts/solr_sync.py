@@ -45,7 +45,7 @@ def main(app):
     site = app[SITE_ID]
     setSite(site)
     from vnarchive.search import connection as solr
-    from vnarchive.search.connection import sync
+    from vnarchive.search import sync
 
     if options.configure:
         url = solr.url_from_environment()

@@ -14,7 +14,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_NAME
 from solr_fixtures import *  # noqa: F403
-from vnarchive.search.connection import sync
+from vnarchive.search import sync
 
 import requests
 import transaction
