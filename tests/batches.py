@@ -401,3 +401,37 @@ def _write_manifest(batch, manifest, delimiter, bom):
     batch.manifest.write_text(
         ("\ufeff" if bom else "") + out.getvalue(), encoding="utf-8"
     )
+
+
+def own_holdings(folder, fonds, agency, manifest="csv"):
+    """The example of docs/digitization.md: a fonds row, a dossier row, two documents.
+
+    Returns (Batch, dossier code); the two documents have 1 + 2 pages.
+    """
+    dossier = f"{agency}.2025.03.SH"
+    rows = [
+        {
+            "kind": "phông",
+            "fondsCode": fonds,
+            "agencyCode": agency,
+            "title": "Sở Nội vụ",
+        },
+        {
+            "kind": "hồ sơ",
+            "fonds": fonds,
+            "fileYear": 2025,
+            "fileNumber": "03.SH",
+            "title": "Hồ sơ số hóa tài liệu năm 2025",
+            "maintenance": "01",
+            "mode": "01",
+        },
+        document(
+            scan("qd-101.png"), dossier=dossier, **document_fields(1, docOrdinal=1)
+        ),
+        document(
+            scan("hop-01/bc-102.tif", pages=2),
+            dossier=dossier,
+            **document_fields(2, typeName="14", codeNotation="BC-UBND", docOrdinal=2),
+        ),
+    ]
+    return make_batch(folder, documents=rows, manifest=manifest, delimiter=";"), dossier

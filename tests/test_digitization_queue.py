@@ -327,7 +327,10 @@ def test_a_failing_page_is_listed_with_its_reason_and_retried(site, queue_db):
 
     drain(site)
     batch = model.get_batch(site, batch_id)
-    assert batch.state == model.DONE
+    assert batch.state == model.DONE_WITH_PROBLEMS
+    [problem] = batch.problems  # the incomplete document, with the page's reason
+    assert problem["code"] == model.DOCUMENT_FAILED
+    assert "SHA-256" in problem["message"]
     assert batch.progress()["pages_failed"] == 1
     [failed] = batch.failed_pages()
     assert (failed["document"], failed["page"]) == ("00002", 1)
@@ -362,6 +365,7 @@ def test_a_failing_page_is_listed_with_its_reason_and_retried(site, queue_db):
 
     batch = model.get_batch(site, batch_id)
     assert batch.state == model.DONE
+    assert batch.problems == []
     assert batch.failed_pages() == []
     assert (batch.pages_done(), batch.pages_failed()) == (2, 0)
     assert batch.documents["00002"].state == model.DOC_BUILT

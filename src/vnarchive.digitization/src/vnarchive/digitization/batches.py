@@ -41,14 +41,29 @@ INVALID = "invalid"
 VALIDATED = "validated"  # validate-only, no problem found
 IMPORTING = "importing"
 PROCESSING = "processing"
-DONE = "done"
-BATCH_STATES = (VALIDATING, INVALID, VALIDATED, IMPORTING, PROCESSING, DONE)
+DONE = "done"  # every document imported and built, no page failed
+DONE_WITH_PROBLEMS = "done_with_problems"  # finished, some documents or pages failed
+FAILED = "failed"  # finished, no document could be imported or built
+BATCH_STATES = (
+    VALIDATING,
+    INVALID,
+    VALIDATED,
+    IMPORTING,
+    PROCESSING,
+    DONE,
+    DONE_WITH_PROBLEMS,
+    FAILED,
+)
 UNFINISHED = (VALIDATING, IMPORTING, PROCESSING)
+FINISHED = (
+    DONE,
+    DONE_WITH_PROBLEMS,
+    FAILED,
+)  # processed to the end (not validate-only)
 
 # Page states
 PENDING = "pending"
 RUNNING = "running"
-FAILED = "failed"
 PAGE_STATES = (PENDING, RUNNING, DONE, FAILED)
 
 # Document states
@@ -59,6 +74,9 @@ DOC_BUILDING = "building"  # every page done, the PDF/A is being built
 DOC_BUILT = "built"  # PDF/A written, reindexed, viewer prepared
 DOC_INCOMPLETE = "incomplete"  # some pages failed
 DOC_FAILED = "failed"  # could not be imported or built
+
+# The code of the problem a failed document leaves on its finished batch.
+DOCUMENT_FAILED = "document_failed"
 
 MAX_ATTEMPTS = 3
 RATE_WINDOW = 300.0  # seconds of recent work the time estimate looks at
@@ -294,10 +312,18 @@ class Batch(Lease):
             document.failed -= 1
             if document.state in (DOC_INCOMPLETE, DOC_FAILED) and document.uid:
                 document.state = DOC_PROCESSING
-        if chosen and self.state == DONE:
-            self.state = PROCESSING
-            self.finished = None
+        if chosen and self.state in FINISHED:
+            self.reopen()
         return chosen
+
+    def reopen(self):
+        """Processing again (a retry): the outcome is computed anew at the end."""
+        self.state = PROCESSING
+        self.finished = None
+        self.message = None
+        self.problems[:] = [
+            item for item in self.problems if item.get("code") != DOCUMENT_FAILED
+        ]
 
     # ---- reading ----
 
@@ -324,7 +350,7 @@ class Batch(Lease):
         eta = None
         if remaining and rate:
             eta = int(round(remaining / rate))
-        elif not remaining and self.state in (PROCESSING, DONE):
+        elif not remaining and self.state in (PROCESSING, *FINISHED):
             eta = 0
         documents = list(self.documents.values())
         return {

@@ -308,8 +308,7 @@ def retry_failed(site, batch, keys=None):
                 document.state = model.DOC_BUILDING
                 document.error = None
                 document.heartbeat = time.time()
-                batch.state = model.PROCESSING
-                batch.finished = None
+                batch.reopen()
                 queue.enqueue(
                     "build",
                     document.uid,
@@ -629,21 +628,23 @@ def _import_one(site, batch_id, token, key, planned, import_document):
             return True  # done before an interruption
         imported = import_document(site, planned)
         record = find_record(site, imported.uid)
-        files = IRecordFiles(record)
         document.uid = imported.uid
         document.path = "/".join(record.getPhysicalPath()) if record else None
         document.created = bool(getattr(imported, "created", False))
         refs = _page_refs(imported)
         document.pages = tuple(number for number, _master, _index in refs)
+        if not refs:
+            # A fonds, a dossier: no files, nothing to OCR (and no IRecordFiles).
+            document.state = model.DOC_IMPORTED
+            return True
+        files = IRecordFiles(record)
         pending = []
         for number, master, index in refs:
             done = _already_processed(files, number)
             page = batch.add_page(document, number, master, index, done=done)
             if page.state == model.PENDING:
                 pending.append(number)
-        if not refs:
-            document.state = model.DOC_IMPORTED  # a fonds, a dossier: nothing to OCR
-        elif pending:
+        if pending:
             document.state = model.DOC_PROCESSING
             for number in pending:
                 queue.enqueue(
@@ -894,9 +895,66 @@ def check_finished(batch):
             model.DOC_BUILDING,
         ):
             return False
-    batch.state = model.DONE
+    batch.state = _outcome(batch)
     batch.finished = model.now_iso()
     return True
+
+
+def _outcome(batch):
+    """DONE, DONE_WITH_PROBLEMS or FAILED; the reasons of failed documents go to problems."""
+    documents = sorted(batch.documents.values(), key=lambda item: item.position)
+    failed = [
+        item
+        for item in documents
+        if item.state in (model.DOC_FAILED, model.DOC_INCOMPLETE)
+    ]
+    if not failed and not batch.pages_failed():
+        return model.DONE
+    known = {(item.get("code"), item.get("document")) for item in batch.problems}
+    for item in failed:
+        if (model.DOCUMENT_FAILED, item.key) in known:
+            continue
+        batch.problems.append(_failure_problem(batch, item))
+    built = [item for item in documents if item.state == model.DOC_BUILT]
+    if built:
+        return model.DONE_WITH_PROBLEMS
+    batch.message = text(
+        _(
+            "batch_error_all_failed",
+            default="Không tài liệu nào của lô được nhập và xử lý: "
+            "xem lý do của từng tài liệu.",
+        )
+    )
+    return model.FAILED
+
+
+def _failure_problem(batch, document):
+    """A failed document as a problem of the batch: its manifest row and its reason."""
+    planned = document.planned or {}
+    reason = document.error
+    if not reason:
+        reasons = [
+            f"{page.number}: {page.error}"
+            for page in batch.pages.values(
+                min=(document.key, 0), max=(document.key, 1 << 30)
+            )
+            if page.state == model.FAILED and page.error
+        ][:5]
+        reason = text(
+            _(
+                "batch_error_pages_failed",
+                default="${count} trang không xử lý được (${pages}).",
+                mapping={"count": document.failed, "pages": "; ".join(reasons)},
+            )
+        )
+    return {
+        "code": model.DOCUMENT_FAILED,
+        "document": document.key,
+        "message": f"{document.label}: {reason}",
+        "row": planned.get("row"),
+        "column": None,
+        "file": None,
+    }
 
 
 # ---- The document: PDF/A, reindex, viewer, journal ----
