@@ -5,6 +5,9 @@ objects in the site) and `vnarchive.content.digitization`. A ZODB pickle names i
 module path, so the old paths must import until every such object has been written again:
 the add-on's install step (`setuphandlers.rewrite_batches`) does that, and
 `zodbupdate_renames` gives the same map to zodbupdate for offline conversion.
+
+The annotations the code kept its data in were named after its module too: the install step
+moves them to this add-on's keys (`setuphandlers.move_old_annotations`).
 """
 
 import importlib
@@ -15,6 +18,16 @@ import sys
 OLD_MODULES = {
     "vnarchive.policy.digitization": "vnarchive.digitization",
     "vnarchive.policy.digitization.batches": "vnarchive.digitization.batches",
+}
+
+# annotation key of vnarchive.policy -> key of this add-on, and what holds it
+OLD_ANNOTATION_KEYS = {
+    # the site: its batches (batches.BATCHES_KEY)
+    "vnarchive.policy.digitization.batches": "vnarchive.digitization.batches",
+    # a dossier: the files imported into it, by checksum (importer.CHECKSUMS_KEY)
+    "vnarchive.policy.digitization.checksums": "vnarchive.digitization.checksums",
+    # a record: the last OCR review decision (review.actions.ANNOTATION_KEY)
+    "vnarchive.policy.review": "vnarchive.digitization.review",
 }
 
 # zodbupdate's rename map ("old.module Class": "new.module Class").

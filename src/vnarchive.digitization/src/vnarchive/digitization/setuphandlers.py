@@ -2,8 +2,12 @@
 
 from plone import api
 from plone.base.interfaces import INonInstallable
+from vnarchive.content.interfaces import IArchivalRecord
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.digitization import batches
+from vnarchive.digitization.compat import OLD_ANNOTATION_KEYS
+from ZODB.POSException import POSKeyError
+from zope.annotation.interfaces import IAnnotations
 from zope.interface import implementer
 
 import logging
@@ -21,30 +25,85 @@ class HiddenProfiles:
         return ["vnarchive.digitization:uninstall"]
 
 
+def move_old_annotations(site):
+    """The site's batches, a dossier's import checksums and a record's OCR review decision,
+    kept under vnarchive.policy's annotation keys until 2026-12, under this add-on's.
+
+    Without this a site made before would show no batch, import again the files of a
+    re-run and forget its review decisions. Returns the number of objects changed."""
+    catalog = site.portal_catalog
+    brains = catalog.unrestrictedSearchResults(
+        object_provides=IArchivalRecord.__identifier__
+    )
+    changed = 0
+    for obj in (site, *(brain._unrestrictedGetObject() for brain in brains)):
+        annotations = IAnnotations(obj, None)
+        moved = False
+        for old, new in OLD_ANNOTATION_KEYS.items():
+            if annotations is None or old not in annotations:
+                continue
+            if new not in annotations:
+                annotations[new] = annotations[old]
+            del annotations[old]
+            moved = True
+        if moved:
+            changed += 1
+            if obj is not site:
+                obj.reindexObject(idxs=list(REVIEW_INDEXES))
+    if changed:
+        logger.info("moved the digitization annotations of %d objects", changed)
+    return changed
+
+
 def rewrite_batches(site):
     """Write every batch again, so its pickles name this add-on's classes.
 
     Batches made while digitization was part of vnarchive.policy load through the module
-    aliases of `compat`; once written again they no longer need them. Returns the number
-    of objects written."""
-    written = 0
-    for batch in batches.all_batches(site):
-        for state in (batch, *batch.documents.values(), *batch.pages.values()):
-            if _pickled_under_old_name(state):
-                state._p_changed = True
-                written += 1
+    aliases of `compat`; once written again they no longer need them. A persistent
+    reference names the class of the object it points to: the trees that hold batches,
+    documents and pages are written again too. Returns the number of objects written."""
+    container = batches.container(site)
+    if container is None:
+        return 0
+    written = _rewrite_tree(container)
+    for batch in container.values():
+        written += _rewrite(batch)
+        written += _rewrite_tree(batch.documents) + _rewrite_tree(batch.pages)
+        for state in (*batch.documents.values(), *batch.pages.values()):
+            written += _rewrite(state)
     if written:
         logger.info("rewrote %d batch objects under vnarchive.digitization", written)
     return written
 
 
+def _rewrite_tree(tree):
+    """The BTree and its buckets (a small tree keeps its bucket inline)."""
+    written = _rewrite(tree)
+    bucket = tree._firstbucket
+    while bucket is not None:
+        written += _rewrite(bucket)
+        bucket = bucket._next
+    return written
+
+
+def _rewrite(obj):
+    if _pickled_under_old_name(obj):
+        obj._p_changed = True
+        return 1
+    return 0
+
+
 def _pickled_under_old_name(obj):
-    """True when the stored record of `obj` names its class under vnarchive.policy."""
+    """True when the stored record of `obj` names a class under vnarchive.policy (its own,
+    or that of an object it refers to)."""
     jar = obj._p_jar
     if jar is None or obj._p_oid is None:
         return False
-    data, _serial = jar._storage.load(obj._p_oid)
-    return OLD_MODULE in data[:200]  # the class reference opens the record
+    try:
+        data, _serial = jar._storage.load(obj._p_oid)
+    except POSKeyError:  # added in this transaction: written under today's name
+        return False
+    return OLD_MODULE in data
 
 
 def fill_review_indexes(site):
@@ -72,6 +131,7 @@ def fill_review_indexes(site):
 
 def post_install(context):
     site = api.portal.get()
+    move_old_annotations(site)
     fill_review_indexes(site)
     rewrite_batches(site)
 
