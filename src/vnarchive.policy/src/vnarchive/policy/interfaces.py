@@ -1,5 +1,33 @@
+from zope.interface import Attribute
+from zope.interface import Interface
+from zope.interface.interfaces import IObjectEvent
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 
 class IVnarchivePolicyLayer(IDefaultBrowserLayer):
     """Browser layer of the vnarchive site policy."""
+
+
+class IPublicationCheck(Interface):
+    """Why a record may not be published yet: a subscription adapter of the record.
+
+    The publish guard (workflow/guards.py `may_publish`) asks every one registered
+    for the record, and the record page lists their reasons. Add-ons register their
+    own rules this way (the core never imports an add-on); a check of an add-on that
+    is not installed in the site returns no reason.
+    """
+
+    def reasons():
+        """i18n Messages saying what has to happen before publication; empty if none."""
+
+
+class IMasterFileAdded(IObjectEvent):
+    """A master file was added to a record (`files.add_master_file`: forms, REST, importers).
+
+    Fired after the master is stored, in the transaction that stores it. Add-ons
+    subscribe to process the new masters (the digitization add-on OCRs them); the core
+    does not know them.
+    """
+
+    name = Attribute("The master's name in the record's files")
+    sha256 = Attribute("The SHA-256 of the master, hex")

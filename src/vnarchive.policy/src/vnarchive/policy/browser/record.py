@@ -3,6 +3,7 @@
 from plone import api
 from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
+from vnarchive.content import codelists
 from vnarchive.content.completeness import missing_fields
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.indexers import main_code
@@ -13,8 +14,11 @@ from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from vnarchive.policy.permissions import MANAGE_FILES
 from vnarchive.policy.permissions import VIEW_JOURNAL
 from vnarchive.policy.workflow.closed import is_closed
+from vnarchive.policy.workflow.guards import publication_reasons
+from vnarchive.policy.workflow.states import ARCHIVED
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import PROCESSING
+from vnarchive.policy.workflow.states import WORKFLOW_ID
 from zope.i18n import translate
 
 
@@ -38,6 +42,22 @@ class RecordView(BrowserView):
         title = wf.getTitleForStateOnType(self.state(), self.context.portal_type)
         return translate(title, domain="vnarchive", context=self.request)
 
+    @memoize
+    def _state_titles(self):
+        wf = api.portal.get_tool("portal_workflow")
+        workflow = wf.getWorkflowById(WORKFLOW_ID)
+        if workflow is None:
+            return {}
+        return {
+            state.id: translate(state.title, domain="vnarchive", context=self.request)
+            for state in workflow.states.values()
+        }
+
+    def child_state(self, brain):
+        """The translated workflow state title of a listed record."""
+        state = brain.review_state
+        return self._state_titles().get(state, state or "")
+
     def rows(self):
         return field_rows(self.context, self.request)
 
@@ -51,6 +71,18 @@ class RecordView(BrowserView):
         return [
             translate(title, context=self.request)
             for _name, title in missing_fields(self.context)
+        ]
+
+    def not_publishable(self):
+        """What blocks publishing an archived public record, shown to those who could
+        act (a record of restricted access is never published: no warning for it)."""
+        if self.state() != ARCHIVED or not self._can("Modify portal content"):
+            return []
+        if getattr(self.context, "mode", None) != codelists.PUBLIC:
+            return []
+        return [
+            translate(reason, context=self.request)
+            for reason in publication_reasons(self.context)
         ]
 
     def is_destroyed(self):

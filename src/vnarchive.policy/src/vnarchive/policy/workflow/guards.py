@@ -10,8 +10,11 @@ from plone import api
 from vnarchive.content import codelists
 from vnarchive.content.completeness import missing_fields
 from vnarchive.content.interfaces import IArchivalRecord
+from vnarchive.policy import _
+from vnarchive.policy.interfaces import IPublicationCheck
 from vnarchive.policy.workflow.states import DESTROYED
 from vnarchive.policy.workflow.states import PUBLISHED
+from zope.component import subscribers
 
 
 def may_archive(record):
@@ -20,11 +23,37 @@ def may_archive(record):
 
 
 def may_publish(record):
-    """Only public records (access mode 01) reach the public portal, and only inside a
-    published dossier and fonds (a fonds sits in the site: nothing to wait for)."""
-    return getattr(record, "mode", None) == codelists.PUBLIC and containers_published(
-        record
-    )
+    """Only public records (access mode 01) reach the public portal, only inside a
+    published dossier and fonds (a fonds sits in the site: nothing to wait for), and
+    only when no publication check (IPublicationCheck, e.g. the OCR review of the
+    digitization add-on) has a reason to wait."""
+    return not publication_reasons(record)
+
+
+def publication_reasons(record):
+    """Why `record` may not be published yet: i18n Messages, empty when it may be.
+
+    The rules of the core first (access mode, containers), then those of every
+    IPublicationCheck subscription adapter registered for the record (add-ons).
+    """
+    reasons = []
+    if getattr(record, "mode", None) != codelists.PUBLIC:
+        reasons.append(
+            _(
+                "publish_reason_not_public",
+                default="Chỉ tài liệu có chế độ sử dụng công khai mới được công bố.",
+            )
+        )
+    if not containers_published(record):
+        reasons.append(
+            _(
+                "publish_reason_container",
+                default="Hồ sơ và phông chứa tài liệu phải được công bố trước.",
+            )
+        )
+    for check in subscribers((record,), IPublicationCheck):
+        reasons.extend(check.reasons() or ())
+    return reasons
 
 
 def containers_published(record):
