@@ -8,6 +8,7 @@ back quickly. Batches are made by tests/batches.py (small pages, every format).
 from batches import document
 from batches import document_fields
 from batches import make_batch
+from batches import own_holdings
 from batches import scan
 from batches import STANDARD_PAGES
 from pathlib import Path
@@ -34,6 +35,7 @@ import zipfile
 ADMIN = ("admin", ADMIN_PASSWORD)
 READER = ("docgia", "vnarchive-demo")
 JSON = {"Accept": "application/json"}
+FINISHED = ("done", "done_with_problems", "failed", "invalid", "validated")
 LEASE = 5  # seconds: a killed worker's page is taken again after this
 
 
@@ -81,11 +83,7 @@ class Instance:
             answer = self.rest("GET", f"@batches/{batch_id}")
             assert answer.status_code == 200, answer.text
             batch = answer.json()
-            if (
-                until(batch)
-                if until
-                else batch["state"] in ("done", "invalid", "validated")
-            ):
+            if until(batch) if until else batch["state"] in FINISHED:
                 return batch
             if time.monotonic() > deadline:
                 raise AssertionError(f"batch not finished in {seconds} s: {batch}")
@@ -433,3 +431,55 @@ def test_the_command_line_importer_with_a_redis_queue(instance, redis_url):
     os.killpg(worker.pid, signal.SIGTERM)
     output, _ = worker.communicate(timeout=30)
     assert "queue Redis 127.0.0.1" in output
+
+
+def _digitized(instance, batch, dossier):
+    assert batch["state"] == "done", batch
+    assert batch["problems"] == []
+    states = [item["state"] for item in batch["documents"]]
+    assert states == ["imported", "imported", "built", "built"], batch["documents"]
+    assert (batch["pages_total"], batch["pages_done"]) == (3, 3)
+    records = instance.zope_script(RECORDS)
+    for item in batch["documents"][2:]:
+        record = records[item["uid"]]
+        assert record["docId"].startswith(dossier + ".")
+        assert [source for _n, source, _h in record["pages"]] == ["ocr"] * len(
+            record["pages"]
+        )
+        assert record["pdfa"] == [record["docId"] + ".pdf"]
+
+
+def test_a_workbook_creating_its_fonds_and_dossier_goes_through_the_workers(
+    instance,
+):
+    _source, dossier = own_holdings(
+        instance.root / "lo-phong-xlsx", "SNVX", "000.06.18.G09", manifest="xlsx"
+    )
+    started = instance.start_batch("lo-phong-xlsx")
+    _digitized(instance, instance.wait(started["id"]), dossier)
+
+
+def test_the_command_line_imports_a_manifest_creating_its_fonds_and_dossier(
+    instance,
+):
+    _source, dossier = own_holdings(
+        instance.root / "lo-phong-csv", "SNVC", "000.06.19.G09", manifest="csv"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "import_batch.py"),
+            str(instance.root / "lo-phong-csv"),
+            "--conf",
+            str(instance.conf),
+        ],
+        env=instance.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 xong/done, 0 lỗi/failed" in done.stdout
+    batch_id = re.search(r"batch (\S+) \(", done.stdout).group(1)
+    answer = instance.rest("GET", f"@batches/{batch_id}")
+    _digitized(instance, answer.json(), dossier)
