@@ -102,6 +102,24 @@ def test_codes_are_unique_across_the_site_not_only_the_folder(portal, holdings):
         )
 
 
+@pytest.mark.parametrize("number", ["abc", "TH"])
+def test_a_dossier_number_without_its_number_is_refused(portal, holdings, number):
+    """Letters alone are not a dossier number: refused, not stored upper-cased."""
+    from vnarchive.policy.records import create_record
+    from zExceptions import BadRequest
+
+    fonds = holdings["UBQT"]
+    before = set(fonds.objectIds())
+    as_user(portal, USERS["Archivist"])
+    with pytest.raises(BadRequest, match="error_dossier_number_start|phải bắt đầu"):
+        create_record(
+            fonds,
+            "Dossier",
+            {"title": "Hồ sơ chữ", "fileYear": 2020, "fileNumber": number},
+        )
+    assert set(fonds.objectIds()) == before
+
+
 def test_uniqueness_is_enforced_by_the_database(tmp_path):
     """Two transactions claiming one code conflict: the registry is a BTree, not a hope."""
     from BTrees.OOBTree import OOBTree

@@ -111,6 +111,14 @@ def test_code_line_invalid_raises_archival_error(text, bad_value):
     assert message.mapping["value"] == bad_value  # the cleaned value is shown
 
 
+@pytest.mark.parametrize("text", ["abc", " th.01 ", "đt"])
+def test_code_line_does_not_upper_case_letters_into_a_dossier_number(text):
+    field = CodeLine(check=check_dossier_number)
+    with pytest.raises(InvalidCode) as info:
+        field.fromUnicode(text)
+    assert info.value.doc() == "error_dossier_number_start"
+
+
 def test_code_line_validate_runs_the_check():
     field = CodeLine(check=check_agency_code)
     field.validate("H49.64.33")

@@ -202,6 +202,25 @@ def test_dossier_number_invalid(value):
     assert_message_about(info.value, value)
 
 
+@pytest.mark.parametrize("value", ["ABC", "TH", "TH.01", "ĐT.05", "A1", "X-01"])
+def test_dossier_number_starts_with_its_number(value):
+    """Số và ký hiệu hồ sơ: the number in the dossier catalogue comes first, in digits."""
+    with pytest.raises(InvalidCode) as info:
+        check_dossier_number(value)
+    assert_message_about(info.value, value)
+    assert info.value.doc() == "error_dossier_number_start"
+    text = interpolate(info.value.doc().default, info.value.doc().mapping)
+    assert "phải bắt đầu bằng số" in text
+    assert "01.TH" in text  # an example of what to type instead
+
+
+@pytest.mark.parametrize("value", ["1A", "01A.TH", "0X1F"])
+def test_dossier_number_is_digits_before_the_symbol(value):
+    with pytest.raises(InvalidCode) as info:
+        check_dossier_number(value)
+    assert_message_about(info.value, value)
+
+
 def test_dossier_number_message_gives_maximum():
     with pytest.raises(InvalidCode) as info:
         check_dossier_number("1" * 31)

@@ -22,7 +22,9 @@ ORDINAL_DIGITS = 7
 AGENCY_CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}(\.[0-9A-Z]{3})?$")
 FONDS_CODE = re.compile(r"^[0-9A-ZĐ]+([.\-][0-9A-ZĐ]+)*$")
 FONDS_CODE_MAX = 13
-DOSSIER_NUMBER = re.compile(r"^[0-9A-ZĐ]+([.\-][0-9A-ZĐ]+)*$")
+# Số và ký hiệu hồ sơ: the dossier's number in the dossier catalogue (Arabic digits),
+# then the symbol, e.g. 01.TH (Circular 01/2019). Letters alone are not a number.
+DOSSIER_NUMBER = re.compile(r"^[0-9]+([.\-][0-9A-ZĐ]+)*$")
 DOSSIER_NUMBER_MAX = 30
 # archive-code.storeroom/shelf/box.paper-dossier-no, read tolerantly.
 PAPER_FILE_CODE = re.compile(r"^[^\s/]+\.[^\s/]+/[^\s/]+/[^\s/]+\.[^\s/]+$")
@@ -75,6 +77,15 @@ def check_fonds_code(value):
 
 
 def check_dossier_number(value):
+    if value and value[0].isalpha():
+        raise InvalidCode(
+            _(
+                "error_dossier_number_start",
+                default="Số và ký hiệu hồ sơ “${value}” phải bắt đầu bằng số của hồ sơ "
+                "trong danh mục hồ sơ (chữ số), rồi đến ký hiệu, ví dụ 01.TH.",
+                mapping={"value": value},
+            )
+        )
     return _check(
         DOSSIER_NUMBER,
         value,
