@@ -47,6 +47,7 @@ from vnarchive.digitization.manifest import KIND_TYPES
 from vnarchive.digitization.manifest import Problem
 from vnarchive.digitization.manifest import read_manifest
 from vnarchive.digitization.manifest import SPECIAL_COLUMNS
+from vnarchive.digitization.uploads import suppressed
 from vnarchive.policy.files import add_master_file
 from vnarchive.policy.records import create_record
 from zExceptions import BadRequest
@@ -1170,7 +1171,8 @@ def _import_record(site, planned):
         name = held.get(item.sha256)
         if name is None:
             name = _master_name(record_files, item.name)
-            with open(path, "rb") as stream:
+            # The batch enqueues these pages itself (not the upload subscriber).
+            with open(path, "rb") as stream, suppressed():
                 stored = add_master_file(record, name, stream, guess_type(name))
             if stored.sha256 != item.sha256:  # the file changed while it was read
                 raise ImportRefused([_changed(planned, item)])

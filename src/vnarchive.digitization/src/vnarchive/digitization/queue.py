@@ -19,6 +19,8 @@ VAR/queue/huey.db, VAR being VNARCHIVE_VAR, which the instance's zope.conf sets)
 from huey import PriorityRedisHuey
 from huey import SqliteHuey
 from pathlib import Path
+from urllib.parse import urlsplit
+from vnarchive.digitization import jobs
 
 import contextlib
 import logging
@@ -89,18 +91,14 @@ def describe(config=None):
     config = config or settings()
     if config["backend"] == "sqlite":
         return f"SQLite {config['path']}"
-    from urllib.parse import urlsplit
-
     parts = urlsplit(config["url"])
     host = parts.hostname or "localhost"
     return f"Redis {host}:{parts.port or 6379}{parts.path or ''}"
 
 
 def _dispatch(job, *args):
-    """The one huey task: run job `job` of this worker (see worker.run_job)."""
-    from vnarchive.digitization import worker
-
-    return worker.run_job(job, args)
+    """The one huey task: run job `job` by its name (see jobs.py)."""
+    return jobs.dispatch(job, args)
 
 
 def get_huey():

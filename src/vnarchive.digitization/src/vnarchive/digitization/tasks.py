@@ -28,6 +28,7 @@ from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import _
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
+from vnarchive.digitization.jobs import job
 from vnarchive.policy.workflow.closed import RecordClosed
 from ZODB.POSException import ConflictError
 
@@ -54,16 +55,6 @@ WRITE_ATTEMPTS = 6
 ZIP_MAX_FILES = int(os.environ.get("VNARCHIVE_ZIP_MAX_FILES", "20000"))
 ZIP_MAX_BYTES = int(os.environ.get("VNARCHIVE_ZIP_MAX_BYTES", str(20 * 1024**3)))
 ZIP_MAX_RATIO = 200  # uncompressed / compressed, per member (scans compress little)
-
-JOBS = {}
-
-
-def job(name):
-    def register(func):
-        JOBS[name] = func
-        return func
-
-    return register
 
 
 class BatchError(ArchivalValidationError):
@@ -491,6 +482,14 @@ def import_batch(site, batch_id, worker=None):
     if claimed is None:
         return "skipped"
     token, state, kind, source, folder = claimed
+    if kind == "upload":  # its worker died before the pages were registered
+
+        def upload():
+            batch = model.get_batch(site, batch_id)
+            return batch.creator, list(batch.documents["00001"].planned["upload"])
+
+        creator, names = read(upload)
+        return _run_upload(site, batch_id, token, source, names, creator)
 
     def still_ours(batch):
         return batch is not None and batch.token == token
@@ -1178,3 +1177,111 @@ def _iso_seconds(value):
         return datetime.fromisoformat(value).timestamp()
     except (TypeError, ValueError):
         return 0.0
+
+
+# ---- Masters uploaded one by one (uploads.py): a one-document batch ----
+
+
+def _master_pages(files, name, readable=False):
+    """Pages of master `name`; 0 for a file that is no scan (a text, a spreadsheet).
+
+    `readable`: also 0 for a scan OCR cannot read (below the importer's resolution).
+    """
+    from vnarchive.digitization.images import page_count
+    from vnarchive.digitization.images import PageImageError
+    from vnarchive.digitization.images import read_page
+    from vnarchive.digitization.importer import MIN_DPI
+
+    data = files.get(name).read()
+    try:
+        count = page_count(name, data)
+        if readable:
+            read_page(name, data, 1, min_dpi=MIN_DPI)
+    except PageImageError as error:
+        if error.code in ("unsupported", "low_dpi"):
+            return 0
+        raise
+    return count
+
+
+def upload_refs(record, names):
+    """PageRefs of the masters `names`, numbered after the pages of the record's others."""
+    from vnarchive.digitization.importer import PageRef
+
+    files = IRecordFiles(record)
+    names = [name for name in names if files.get(name) is not None]
+    offset = sum(
+        _master_pages(files, item.name)
+        for item in files.masters()
+        if item.name not in names
+    )
+    refs = []
+    for name in names:
+        for file_page in range(1, _master_pages(files, name, readable=True) + 1):
+            refs.append(PageRef(name, file_page, offset + len(refs) + 1))
+    return refs
+
+
+@job("upload")
+def import_upload(site, uid, names, creator, worker=None):
+    """Masters added to record `uid` by a form or REST: process their pages as a batch."""
+    key = _document_key(None, 1)
+    record = read(lambda: find_record(site, uid))
+    if record is None or not read(lambda: upload_refs(find_record(site, uid), names)):
+        return "nothing to process"  # no scan OCR can read
+
+    def create():
+        record = find_record(site, uid)
+        batch = model.add_batch(
+            site,
+            "upload",
+            uid,
+            creator,
+            target=uid,
+            title=", ".join(names) or record.Title(),
+        )
+        batch.take(worker)
+        batch.started = model.now_iso()
+        batch.state = model.IMPORTING
+        document = batch.add_document(key, _record_label(record), 1)
+        document.planned = {"upload": list(names)}
+        return batch.id, batch.token
+
+    created = write(create)
+    if created is None:
+        return "skipped"
+    batch_id, token = created
+    return _run_upload(site, batch_id, token, uid, names, creator)
+
+
+def _run_upload(site, batch_id, token, uid, names, creator):
+    """Register the pages of the uploaded masters (again, after a dead worker)."""
+    from vnarchive.digitization.importer import ImportedDocument
+
+    key = _document_key(None, 1)
+
+    def imported(site, planned):
+        refs = upload_refs(find_record(site, uid), names)
+        return ImportedDocument(uid, refs, False)
+
+    with acting_as(site, creator), _Heartbeat(site, batch_id, None, token):
+        _import_one(site, batch_id, token, key, None, imported)
+
+    def finish():
+        batch = model.get_batch(site, batch_id)
+        if batch is not None and batch.token == token:
+            batch.state = model.PROCESSING
+            batch.imported = model.now_iso()
+            batch.drop()
+            check_finished(batch)
+        return batch_id
+
+    return write(finish)
+
+
+def _record_label(record):
+    for name in ("docId", "fileCode", "fondsCode"):
+        value = getattr(record, name, None)
+        if value:
+            return str(value)
+    return record.Title()

@@ -15,6 +15,10 @@ check and the importer that it is alive. SIGTERM or SIGINT stops it after the cu
 """
 
 from pathlib import Path
+from vnarchive.digitization import batches
+from vnarchive.digitization import jobs
+from vnarchive.digitization import queue
+from vnarchive.digitization import tasks
 
 import argparse
 import logging
@@ -40,8 +44,6 @@ def _say(job):
     """Tell at once what this worker does (the health check, the importer, tests)."""
     if job == "sweep" or not _current.get("id"):
         return
-    from vnarchive.digitization import queue
-
     try:
         queue.beat(_current["id"], pid=os.getpid(), job=_current.get("job"))
     except Exception:
@@ -50,10 +52,8 @@ def _say(job):
 
 def run_job(job, args):
     """Called by the queue's task in this worker: run `job` on the site."""
-    from vnarchive.digitization import tasks
-
     site = _current["site"]
-    func = tasks.JOBS.get(job)
+    func = jobs.lookup(job)
     if func is None:
         logger.error("unknown job %s %s", job, args)
         return None
@@ -76,6 +76,9 @@ def run_job(job, args):
         time.monotonic() - started,
     )
     return outcome
+
+
+jobs.set_runner(run_job)
 
 
 def _open_site(conf):
@@ -114,8 +117,6 @@ class _Beat(threading.Thread):
         self.stop = threading.Event()
 
     def run(self):
-        from vnarchive.digitization import queue
-
         while True:
             try:
                 queue.beat(
@@ -131,8 +132,6 @@ class _Beat(threading.Thread):
 
 
 def _open_work(site):
-    from vnarchive.digitization import batches
-
     return any(
         batch.state in batches.UNFINISHED and not batch.validate_only
         for batch in batches.all_batches(site)
@@ -141,8 +140,6 @@ def _open_work(site):
 
 def serve(site, burst=False, identifier=None):
     """Consume the queue until stopped (or, with `burst`, until nothing is left)."""
-    from vnarchive.digitization import queue
-
     import transaction
 
     identifier = identifier or queue.worker_id()
@@ -229,7 +226,6 @@ def main(argv=None):
             f"No {options.conf}: run `make start` (or scripts/ctl.py render) first."
         )
     _app, site = _open_site(options.conf)
-    from vnarchive.digitization import tasks  # noqa: F401 - registers the jobs
 
     serve(site, burst=options.burst)
     return 0
