@@ -1,3 +1,4 @@
+from layers import DEMO_FILE  # noqa: F401 - tests import it from here
 from layers import FUNCTIONAL_TESTING
 from layers import INTEGRATION_TESTING
 from pathlib import Path
@@ -11,7 +12,6 @@ from zope.globalrequest import setRequest
 
 import os
 import pytest
-import transaction
 
 
 # Compile the .po catalogs as a started instance does, so tests see vi, en and lo.
@@ -21,7 +21,7 @@ os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 pytest_plugins = ["pytest_plone"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_FILE = ROOT / "profiles" / "demo" / "holdings.json"
+
 DEMO_PASSWORD = "vnarchive-demo"
 
 # Demo records the tests refer to, by archival code.
@@ -71,14 +71,8 @@ def package_name() -> str:
 
 
 def load_holdings(portal):
-    from vnarchive.policy import demo
-
+    """The demo holdings, by archival code: the test layer loaded them once (layers.py)."""
     setRequest(portal.REQUEST)
-    # A real Manager: workflow guards read roles in context, which adopt_roles does not set.
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    login(portal, TEST_USER_NAME)
-    demo.load(portal, DEMO_FILE)
-    setRoles(portal, TEST_USER_ID, ["Member"])
     return by_code(portal)
 
 
@@ -114,10 +108,9 @@ def manager(portal):
 
 @pytest.fixture
 def functional_holdings(functional_portal):
-    """The demo holdings in the functional site, committed so the HTTP server sees them."""
-    records = load_holdings(functional_portal)
-    transaction.commit()
-    return records
+    """The demo holdings in the functional site (committed in the layer: the HTTP server
+    sees them)."""
+    return load_holdings(functional_portal)
 
 
 PATHS = {

@@ -1,5 +1,6 @@
 """Test layers: the vnarchive site as `make start` installs it (the core and both add-ons)."""
 
+from pathlib import Path
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -12,6 +13,10 @@ import vnarchive.digitization
 import vnarchive.policy
 import vnarchive.search
 
+
+DEMO_FILE = (
+    Path(__file__).resolve().parent.parent / "profiles" / "demo" / "holdings.json"
+)
 
 # What `make start` installs: the core and both add-ons.
 ADDONS = ("vnarchive.digitization", "vnarchive.search")
@@ -35,7 +40,36 @@ class VnarchiveLayer(PloneSandboxLayer):
             applyProfile(portal, f"{addon}:default")
 
 
-FIXTURE = VnarchiveLayer()
+VNARCHIVE_FIXTURE = VnarchiveLayer()
+
+
+class DemoHoldingsLayer(PloneSandboxLayer):
+    """The demo holdings (profiles/demo/holdings.json) loaded once for the whole run.
+
+    Every integration test starts from them and every functional test sees them committed;
+    what a test changes is rolled back (integration) or thrown away with its DemoStorage
+    (functional), so loading them per test bought nothing but time."""
+
+    defaultBases = (VNARCHIVE_FIXTURE,)
+
+    def setUpPloneSite(self, portal):
+        from plone.app.testing import login
+        from plone.app.testing import setRoles
+        from plone.app.testing import TEST_USER_ID
+        from plone.app.testing import TEST_USER_NAME
+        from vnarchive.policy import demo
+        from zope.globalrequest import setRequest
+
+        setRequest(portal.REQUEST)
+        # A real Manager: workflow guards read roles in context (adopt_roles does not set them).
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        login(portal, TEST_USER_NAME)
+        demo.load(portal, DEMO_FILE)
+        setRoles(portal, TEST_USER_ID, ["Member"])
+        setRequest(None)
+
+
+FIXTURE = DemoHoldingsLayer()
 
 
 class VnarchiveWSGIServer(WSGIServer):
