@@ -64,9 +64,10 @@ test: install ## Run the whole test suite
 	$(BIN)/pytest
 
 .PHONY: lint
-lint: install ## Check style: ruff and zpretty
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+lint: install ## Check style and layout: ruff, zpretty, file sizes and one-way imports
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/python scripts/check_layout.py
 	# Page templates are left out: zpretty writes Vietnamese letters as HTML entities,
 	# which changes the msgid defaults the translations are keyed on.
 	find src -name '*.zcml' | xargs $(BIN)/zpretty -z --check
@@ -74,10 +75,15 @@ lint: install ## Check style: ruff and zpretty
 
 .PHONY: format
 format: install ## Format code: ruff and zpretty
-	$(BIN)/ruff check --fix src tests scripts
-	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts bench
+	$(BIN)/ruff format src tests scripts bench
 	find src -name '*.zcml' | xargs $(BIN)/zpretty -z -i
 	find src -path '*/profiles/*' -name '*.xml' | xargs $(BIN)/zpretty -x -i
+
+.PHONY: changelog
+changelog: install ## Write the news/ fragments into CHANGELOG.md (make changelog VERSION=1.0.0)
+	@test -n "$(VERSION)" || { echo "VERSION=… is needed"; exit 1; }
+	$(BIN)/towncrier build --yes --version $(VERSION)
 
 .PHONY: i18n
 i18n: install ## Re-extract the vnarchive msgids and sync the vi/en/lo catalogs

@@ -9,13 +9,10 @@ from zope.component import queryMultiAdapter
 from zope.interface import alsoProvides
 from zope.interface import noLongerProvides
 
-import ast
-import pathlib
 import pytest
 
 
 ADDONS = ("vnarchive.digitization", "vnarchive.search")
-SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
 
 
 @pytest.mark.parametrize("addon", ADDONS)
@@ -93,44 +90,3 @@ def test_core_alone_keeps_records_pages_and_catalog_search(installer, holdings, 
     payload, status = report(portal)
     assert status == 200
     assert payload["checks"]["solr"]["status"] in ("not configured", "ok")
-
-
-def _imports(path, package_dir):
-    """Dotted names of the vnarchive modules a file imports (module and function level)."""
-    module = ".".join(path.relative_to(package_dir).with_suffix("").parts)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module.split(".")
-                if path.name != "__init__.py":
-                    base = base[:-1]
-                base = base[: len(base) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
-            found.add(target)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {name for name in found if name.startswith("vnarchive.")}
-
-
-# content <- policy <- add-ons: what each distribution may import.
-ALLOWED = {
-    "content": {"content"},
-    "policy": {"content", "policy"},
-    "digitization": {"content", "policy", "digitization"},
-    "search": {"content", "policy", "search"},
-}
-
-
-def test_imports_go_one_way():
-    wrong = []
-    for distribution, allowed in ALLOWED.items():
-        package_dir = SRC / f"vnarchive.{distribution}" / "src"
-        for path in sorted(package_dir.rglob("*.py")):
-            for target in _imports(path, package_dir):
-                if target.split(".")[1] not in allowed:
-                    wrong.append(f"{path.relative_to(SRC)} imports {target}")
-    assert wrong == []
