@@ -1,37 +1,15 @@
-"""/record/@record-files: list a record's files (GET), add a master file (POST)."""
+"""POST /record/@record-files: add a master file ({"filename", "data" (base64), "content-type"})."""
 
-from plone import api
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from vnarchive.content.files import FileError
-from vnarchive.content.files import IRecordFiles
-from vnarchive.content.files import MASTER
 from vnarchive.policy.files import add_master_file
-from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from vnarchive.policy.workflow.closed import RecordClosed
 from zope.i18n import translate
 
 import base64
 import binascii
 import transaction
-
-
-class RecordFilesGet(Service):
-    def reply(self):
-        may_masters = api.user.has_permission(DOWNLOAD_MASTERS, obj=self.context)
-        base = self.context.absolute_url()
-        items = []
-        for item in IRecordFiles(self.context):
-            if item.role == MASTER and not may_masters:
-                continue
-            info = item.info()
-            info["download"] = f"{base}/@@record-file/{item.name}"
-            items.append(info)
-        return {
-            "@id": f"{base}/@record-files",
-            "items": items,
-            "items_total": len(items),
-        }
 
 
 class RecordFilesPost(Service):

@@ -7,7 +7,6 @@ with: Telex/VNI variants, facets, year ranges, snippets with page numbers.
 
 from plone import api
 from plone.restapi.services import Service
-from plone.restapi.services.search.get import SearchGet
 from vnarchive.policy.search.service import outcome_json
 from vnarchive.policy.search.service import run_search
 
@@ -18,19 +17,3 @@ class ArchiveSearchGet(Service):
         self.request.response.setHeader("Cache-Control", "private, no-store")
         base_url = f"{api.portal.get().absolute_url()}/@archive-search"
         return outcome_json(outcome, self.request, base_url)
-
-
-# Free-text parameters are one text each: given twice, plone.restapi's handler fails on the
-# list ZPublisher makes of them.
-TEXT_PARAMETERS = ("SearchableText", "Title", "Description")
-
-
-class PloneSearchGet(SearchGet):
-    """Plone's @search, refusing a free-text parameter given more than once (a 400 in the
-    user's language, as every bad parameter: see errors.py)."""
-
-    def reply(self):
-        for name in TEXT_PARAMETERS:
-            if isinstance(self.request.form.get(name), (list, tuple)):
-                raise ValueError(f"{name} given more than once")
-        return super().reply()
