@@ -1,0 +1,48 @@
+"""GET @ocr-review: the review queue (site root) or one document's review (record)."""
+
+from vnarchive.digitization.review import actions
+from vnarchive.digitization.review import queue
+from vnarchive.digitization.services.review import document_summary
+from vnarchive.digitization.services.review import page_summaries
+from vnarchive.digitization.services.review import ReviewService
+
+
+class QueueGet(ReviewService):
+    """The queue, least confident first, for the documents the user may see."""
+
+    def reply(self):
+        form = self.request.form
+        start, size = queue.batch_numbers(form.get("b_start"), form.get("b_size"))
+        try:
+            brains, total = queue.search(
+                fonds=form.get("fonds"),
+                dossier=form.get("dossier"),
+                states=form.get("state"),
+                start=start,
+                size=size,
+            )
+        except actions.ReviewError as error:
+            return self.error(error)
+        items = []
+        for brain in brains:
+            item = queue.row(brain)
+            item["@id"] = item.pop("url")
+            item["review_url"] = f"{item['@id']}/@@ocr-review"
+            items.append(item)
+        return {
+            "@id": f"{self.context.absolute_url()}/@ocr-review",
+            "items": items,
+            "items_total": total,
+            "b_start": start,
+            "b_size": size,
+        }
+
+
+class DocumentGet(ReviewService):
+    """The document's review: its summary and its pages."""
+
+    def reply(self):
+        actions.check_may_review(self.context)
+        result = document_summary(self.context)
+        result["items"] = page_summaries(self.context)
+        return result
