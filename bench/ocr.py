@@ -3,7 +3,7 @@
     make bench-ocr                                  # or: .venv/bin/python bench/ocr.py [options]
     make bench-ocr BENCH_ARGS="--pages 6 --json figures.json"
 
-Generates printed pages with known text (vnarchive.content.digitization.samples: Vietnamese
+Generates printed pages with known text (vnarchive.digitization.samples: Vietnamese
 in Noto Serif, Lao in Phetsarath OT, A4 full of text by default) for every
 language x condition x resolution:
 
@@ -26,7 +26,7 @@ Tesseract processes for raw; the worker processes and their Tesseract runs for t
 pipeline). On a machine shared with other work the wall clock depends on what the others
 do at that moment; CPU seconds per page do not. It also prints the pipeline's CPU by stage,
 and per language x condition x dpi the character error rate
-(vnarchive.content.digitization.cer: NFC, whitespace collapsed, Levenshtein / length of the
+(vnarchive.digitization.cer: NFC, whitespace collapsed, Levenshtein / length of the
 truth) and the CPU seconds per page of raw Tesseract and of the pipeline (target: CER
 lower on skewed and noisy pages, never higher). Every PDF/A built is then checked with
 check_pdfa and its pdftotext compared with the pipeline's text (outside the timed part).
@@ -110,7 +110,7 @@ def run_rounds(pages, documents, args):
 
 def cells(pages, documents, done):
     """Per document (language x condition x dpi): CER and CPU per page, raw and pipeline."""
-    from vnarchive.content.digitization.cer import character_error_rate
+    from vnarchive.digitization.cer import character_error_rate
 
     results, found = done["results"], []
     for document, ids in documents.items():
@@ -146,8 +146,8 @@ def cells(pages, documents, done):
 
 def check_pdfs(done, documents):
     """check_pdfa's problems per document, and whether pdftotext gives the OCR text."""
-    from vnarchive.content.digitization.cer import normalise
-    from vnarchive.content.digitization.pdfa import check_pdfa
+    from vnarchive.digitization.cer import normalise
+    from vnarchive.digitization.pdfa import check_pdfa
 
     problems, extraction = {}, {}
     for document, data in done["pdfs"].items():
@@ -293,8 +293,8 @@ def report(result, args, loads):
 
 def main():
     args = parse_args()
-    import vnarchive.content.digitization.cleanup  # noqa: F401
-    import vnarchive.content.digitization.images  # noqa: F401
+    import vnarchive.digitization.cleanup  # noqa: F401
+    import vnarchive.digitization.images  # noqa: F401
 
     # what a long-lived worker has done once: imports, fonts (the pools fork from here)
     warm_up()

@@ -35,7 +35,7 @@ def fork_pool(workers):
 
 def page_text(language, seed):
     """Sentences of the sample text in a page-specific order, enough to fill a page."""
-    from vnarchive.content.digitization.samples import SAMPLE_TEXTS
+    from vnarchive.digitization.samples import SAMPLE_TEXTS
 
     sample = SAMPLE_TEXTS[language]
     heading, body = sample.rsplit("\n", 1)
@@ -51,7 +51,7 @@ def page_text(language, seed):
 
 def make_page(job):
     """Render one page and write it as a TIFF scan; returns (path, truth)."""
-    from vnarchive.content.digitization.samples import render_page
+    from vnarchive.digitization.samples import render_page
 
     path, language, condition, dpi, index, size = job
     skew = SKEWS[index % len(SKEWS)] if condition == "skewed" else 0.0
@@ -102,10 +102,10 @@ def make_pages(folder, args):
 def warm_up():
     """Imports and font set-up a long-lived worker pays once (pools fork after this)."""
     from PIL import Image
-    from vnarchive.content.digitization.images import to_png
-    from vnarchive.content.digitization.ocr import PageText
-    from vnarchive.content.digitization.pdfa import build_pdfa
-    from vnarchive.content.digitization.pdfa import PdfPage
+    from vnarchive.digitization.images import to_png
+    from vnarchive.digitization.ocr import PageText
+    from vnarchive.digitization.pdfa import build_pdfa
+    from vnarchive.digitization.pdfa import PdfPage
 
     blank = Image.new("L", (200, 200), 255)
     text = PageText("a", [], None, 200, 200, 200, "vie").with_text("warm up")
@@ -155,7 +155,7 @@ def own_cpu():
 
 def pipeline_page(page):
     """One page through the pipeline, in a worker process; returns text and CPU times."""
-    from vnarchive.content.digitization.pipeline import process_page
+    from vnarchive.digitization.pipeline import process_page
 
     times = {}
     mark = own_cpu()
@@ -181,9 +181,9 @@ def pipeline_page(page):
 
 def pipeline_document(document):
     """build_pdfa for one document, in a worker process."""
-    from vnarchive.content.digitization.ocr import PageText
-    from vnarchive.content.digitization.pdfa import build_pdfa
-    from vnarchive.content.digitization.pdfa import PdfPage
+    from vnarchive.digitization.ocr import PageText
+    from vnarchive.digitization.pdfa import build_pdfa
+    from vnarchive.digitization.pdfa import PdfPage
 
     started = own_cpu()
     pages = [

@@ -91,17 +91,17 @@ def fill(count):
 def params(plan_file):
     """The Solr parameters the search service sends for each planned query, as Anonymous."""
     from plone import api
-    from vnarchive.policy.search import backends
     from vnarchive.policy.search.query import parse
+    from vnarchive.search import backend
 
     noSecurityManager()
     catalog = api.portal.get_tool("portal_catalog")
-    _manager, _connection, search_utility = backends.solr_connection()
-    security = backends.solr_permission_filters(catalog, search_utility)
+    _manager, _connection, search_utility = backend.solr_connection()
+    security = backend.solr_permission_filters(catalog, search_utility)
     plan = json.loads(Path(plan_file).read_text())
     return {
         kind: [
-            backends.solr_params(parse(query, staff=False), security) for query in items
+            backend.solr_params(parse(query, staff=False), security) for query in items
         ]
         for kind, items in plan.items()
     }
