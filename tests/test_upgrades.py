@@ -2,6 +2,7 @@
 
 from conftest import by_code
 from conftest import force_state
+from conftest import PUBLISHED_DOCUMENT
 from conftest import PUBLISHED_DOSSIER
 from plone import api
 from plone.base.utils import get_installer
@@ -93,6 +94,11 @@ def test_site_of_20261207001_gets_the_addons_and_keeps_its_solr_settings(
     from vnarchive.policy import lexicon
 
     registry = api.portal.get_tool("portal_registry")
+    report = by_code(portal)[PUBLISHED_DOCUMENT]
+    vietnamese_title = report.title
+    # Earlier versions composed titles in the interface language (demo, imports: English).
+    english_title = vietnamese_title.replace("Báo cáo", "Report", 1)
+    report.title = report._composed_title = english_title
     uninstall_addons()
     # Where this site's Solr is: an upgrade must not put the profile's defaults back.
     registry["collective.solr.host"] = "solr.archive.example"
@@ -112,3 +118,7 @@ def test_site_of_20261207001_gets_the_addons_and_keeps_its_solr_settings(
         lexicon.Normalizer,
     ]
     assert type(pipeline[0]).__module__ == "vnarchive.policy.lexicon"
+    assert english_title != vietnamese_title
+    assert report.title == vietnamese_title
+    last = entries(report)[-1]
+    assert (last["action"], last["reason"]) == ("system_change", "upgrade 20261208001")

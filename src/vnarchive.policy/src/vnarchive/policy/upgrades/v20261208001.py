@@ -6,12 +6,22 @@ used both, so this step installs them (their profiles bring the viewer settings,
 review indexes, the browser layers and collective.solr's profile), keeping the Solr settings
 the site has (where Solr is, whether it is on). It also writes plone_lexicon's splitter and
 normalizer again under their new module (`vnarchive.policy.lexicon`); the add-on's install
-does the same for its batches. Records are not touched.
+does the same for its batches.
+
+Document titles composed by earlier versions in the language of the interface ("Report
+12/BC-UBND: …") or without their type are composed again by today's rule, in Vietnamese;
+titles people typed stay as they are. The change is the system's own, journaled on each
+record (closed records included).
 """
 
 from plone import api
 from plone.base.utils import get_installer
+from plone.uuid.interfaces import IUUID
+from vnarchive.content import journal as kinds
+from vnarchive.content.types.document import recompose_titles
+from vnarchive.policy import journal
 from vnarchive.policy import lexicon as lexicon_module
+from vnarchive.policy.workflow.closed import system_change
 
 import importlib.util
 import logging
@@ -66,9 +76,24 @@ def install_addons(site):
     restore(kept)
 
 
+def recompose_document_titles(site):
+    reason = f"upgrade {VERSION}"
+    with api.env.adopt_roles(["Manager"]), system_change(reason) as changes:
+        changed = recompose_titles(site)
+        for document in changed:
+            # Closed records were journaled by the write guard; the others are here.
+            if (IUUID(document), "edit") not in changes["journaled"]:
+                journal.record(
+                    document, kinds.SYSTEM_CHANGE, change="title", reason=reason
+                )
+    logger.info("Recomposed the titles of %s documents in Vietnamese", len(changed))
+    return changed
+
+
 def upgrade(setup_tool):
     site = api.portal.get()
     rewrite_lexicon(site)
+    recompose_document_titles(site)
     # The add-ons depend on this profile: at an older version, installing them would run
     # this profile's upgrades again (GenericSetup upgrades outdated dependencies).
     setup_tool.setLastVersionForProfile(PROFILE, VERSION)
