@@ -1,6 +1,7 @@
 """The append-only journal of every record."""
 
 from AccessControl import getSecurityManager
+from BTrees.LOBTree import LOBTree
 from conftest import as_user
 from conftest import PROCESSING_DOCUMENT
 from conftest import PUBLISHED_DOCUMENT
@@ -16,6 +17,7 @@ from zope.lifecycleevent import Attributes
 from zope.lifecycleevent import ObjectModifiedEvent
 
 import pytest
+import transaction
 
 
 def actions(record):
@@ -140,3 +142,47 @@ def test_long_journals_are_still_written_on_get(functional_holdings):
     transaction.begin()
     assert len(entries(record)) == before + 2
     assert entries(record)[-1]["action"] == "viewed"
+
+
+# -- What a journal entry writes --------------------------------------------------------------
+
+
+class SmallTree(LOBTree):
+    """A journal tree with tiny buckets and nodes: three levels after a few dozen entries."""
+
+    max_leaf_size = 4
+    max_internal_size = 4
+
+
+def test_an_entry_writes_only_what_written_by_append_names():
+    """Every stored object an append changes is on the path `written_by_append` gives,
+    found before the append: through bucket splits and new levels of the tree."""
+    from vnarchive.content.journal import RecordJournal
+
+    import ZODB
+
+    db = ZODB.DB(None)
+    connection = db.open()
+    journal = connection.root()["journal"] = RecordJournal("uid")
+    journal._entries = SmallTree()
+    transaction.commit()
+    depths = set()
+    for number in range(1, 120):
+        named = {id(obj) for obj in journal.written_by_append()}
+        depths.add(len(named))
+        assert journal.append("viewed", "someone")["number"] == number
+        changed = [obj for obj in connection._registered_objects if obj._p_oid]
+        assert changed
+        assert all(id(obj) in named for obj in changed), number
+        transaction.commit()
+    assert max(depths) >= 3  # the root, a node, a bucket
+    assert [entry["number"] for entry in journal.entries()] == list(range(1, 120))
+    db.close()
+
+
+def test_journals_written_before_keep_their_numbers(portal, holdings):
+    """Numbers go on from the last entry (no count of the tree), in journals made before."""
+    record = holdings[SECRET_DOCUMENT]
+    journal = journal_for(api.portal.get(), IUUID(record))
+    last = entries(record)[-1]["number"]
+    assert journal.append("viewed", "someone")["number"] == last + 1

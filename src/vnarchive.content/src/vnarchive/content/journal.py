@@ -3,6 +3,11 @@
 Entries are plain dicts stored by value in a BTree keyed by sequence number: there is
 no call that changes or removes one. The journal of a record is found by its UID, so
 it survives the destruction of the record's files and even the deletion of a draft.
+
+An entry is numbered after the last one (`maxKey() + 1`: no count of the tree, which a
+BTree can only make by reading every bucket). `written_by_append` names the persistent
+objects the next entry changes, so that a request may be allowed to write those and
+nothing else (views and downloads are journaled on GET: see vnarchive.policy.journal).
 """
 
 from BTrees.LOBTree import LOBTree
@@ -38,8 +43,14 @@ class RecordJournal(Persistent):
         self.uid = uid
         self._entries = LOBTree()
 
+    def next_number(self):
+        try:
+            return self._entries.maxKey() + 1
+        except ValueError:  # no entry yet
+            return 1
+
     def append(self, action, actor, **details):
-        number = (self._entries.maxKey() + 1) if len(self._entries) else 1
+        number = self.next_number()
         entry = {
             "number": number,
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -58,6 +69,34 @@ class RecordJournal(Persistent):
 
     def __len__(self):
         return len(self._entries)
+
+    def written_by_append(self):
+        """The stored objects the next `append` changes (see `tree_path`)."""
+        return tree_path(self._entries, self.next_number())
+
+
+def tree_path(tree, key):
+    """The nodes of a BTree from its root down to the bucket where `key` is or would go.
+
+    Setting `key` changes only objects on this path: the bucket, and the nodes above it
+    when it splits (the new halves are new objects, not yet stored). A small tree keeps
+    its one bucket inside itself: the path is the tree alone.
+    """
+    path = [tree]
+    node = tree
+    while isinstance(node, type(tree)):
+        state = node.__getstate__()
+        if not isinstance(state, tuple) or len(state) == 1:  # empty, one bucket inside
+            break
+        children = state[0]  # (child, key, child, key, child, ...)
+        child = children[0]
+        for index in range(1, len(children), 2):
+            if key < children[index]:
+                break
+            child = children[index + 1]
+        path.append(child)
+        node = child
+    return path
 
 
 def _journals(site, create=False):
@@ -80,6 +119,23 @@ def journal_for(site, uid, create=False):
 
 def record_entry(site, uid, action, actor, **details):
     return journal_for(site, uid, create=True).append(action, actor, **details)
+
+
+def written_by_append(site, uid):
+    """The stored objects `record_entry(site, uid, ...)` changes, found before it does.
+
+    The record's journal from its root to its last bucket; when the record has none yet,
+    also the site's tree of journals down to the bucket of `uid` (and the site's
+    annotations, when no journal at all was kept before).
+    """
+    journal = journal_for(site, uid)
+    if journal is not None:
+        return journal.written_by_append()
+    journals = _journals(site)
+    if journals is not None:
+        return tree_path(journals, uid)
+    annotations = getattr(site, "__annotations__", None)
+    return tree_path(annotations, JOURNAL_KEY) if annotations is not None else []
 
 
 def entries_for(site, uid):
