@@ -186,3 +186,95 @@ def test_journals_written_before_keep_their_numbers(portal, holdings):
     journal = journal_for(api.portal.get(), IUUID(record))
     last = entries(record)[-1]["number"]
     assert journal.append("viewed", "someone")["number"] == last + 1
+
+
+def test_a_view_marks_only_the_journal_safe_to_write(portal, holdings):
+    """No request-wide exemption from plone.protect: the journal's objects, by oid."""
+    from plone.protect.interfaces import IDisableCSRFProtection
+    from plone.protect.utils import SAFE_WRITE_KEY
+    from vnarchive.content.journal import written_by_append
+    from vnarchive.policy.journal import record_view
+
+    record = holdings[SECRET_DOCUMENT]
+    request = portal.REQUEST
+    named = written_by_append(api.portal.get(), IUUID(record))
+    as_user(portal, USERS["Archivist"])
+    record_view(record)
+    assert actions(record)[-1] == "viewed"
+    assert not IDisableCSRFProtection.providedBy(request)
+    safe = request.environ.get(SAFE_WRITE_KEY, [])
+    assert {obj._p_oid for obj in named if obj._p_oid} <= set(safe)
+    assert record._p_oid not in safe
+
+
+def test_first_entry_of_a_record_writes_only_the_tree_of_journals(portal, holdings):
+    """A record without a journal yet: the site's tree of journals, down to its bucket."""
+    from vnarchive.content.journal import record_entry
+    from vnarchive.content.journal import written_by_append
+
+    site = api.portal.get()
+    transaction.savepoint()  # what the fixtures changed is registered already
+    before = {id(obj) for obj in site._p_jar._registered_objects}
+    named = {id(obj) for obj in written_by_append(site, "a-new-uid")}
+    record_entry(site, "a-new-uid", "created", "someone")
+    changed = [
+        obj
+        for obj in site._p_jar._registered_objects
+        if id(obj) not in before and obj._p_oid
+    ]
+    assert all(id(obj) in named for obj in changed)
+
+
+# -- A view over REST on GET: journaled, and no other write goes through ---------------------
+
+
+def forge_title(event):
+    """A write no GET may make: the record's title, changed while the request is served."""
+    request = event.request
+    if request.getHeader("X-Test-Forge"):
+        record = getattr(request.get("PUBLISHED"), "context", None)
+        if record is not None:
+            record.title = "Tiêu đề giả mạo"
+
+
+@pytest.fixture
+def forger():
+    from zope.component import getGlobalSiteManager
+    from ZPublisher.interfaces import IPubAfterTraversal
+
+    registry = getGlobalSiteManager()
+    registry.registerHandler(forge_title, (IPubAfterTraversal,))
+    yield
+    registry.unregisterHandler(forge_title, (IPubAfterTraversal,))
+
+
+def test_rest_get_of_a_record_journals_the_view_and_refuses_other_writes(
+    functional_holdings, forger
+):
+    from conftest import DEMO_PASSWORD
+
+    import requests
+
+    record = functional_holdings[SECRET_DOCUMENT]
+    title = record.Title()
+    url = record.absolute_url()
+    auth = (USERS["Archivist"], DEMO_PASSWORD)
+    headers = {"Accept": "application/json"}
+    transaction.commit()
+    before = len(entries(record))
+
+    viewed = requests.get(url, auth=auth, headers=headers, timeout=60)
+    assert viewed.status_code == 200
+    transaction.begin()
+    assert len(entries(record)) == before + 1
+    assert entries(record)[-1]["action"] == "viewed"
+    assert entries(record)[-1]["actor"] == USERS["Archivist"]
+
+    forged = requests.get(
+        url, auth=auth, headers={**headers, "X-Test-Forge": "1"}, timeout=60
+    )
+    assert forged.status_code == 200
+    assert forged.json()["title"] == "Tiêu đề giả mạo"  # made in the request...
+    transaction.begin()
+    assert record.Title() == title  # ...and refused by plone.protect: nothing kept,
+    assert len(entries(record)) == before + 1  # not even the entry of that view
