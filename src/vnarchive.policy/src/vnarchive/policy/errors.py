@@ -18,6 +18,11 @@ message and an error id, never the exception's class, text or traceback (which P
 to Managers, and plone.rest's JSON to everyone); the detail goes to the event log under
 that id. Every other answer (404, 401, 403, redirects, 400 from plone.restapi) is left to
 the view that gives it without this layer, unchanged to the byte.
+
+Errors a REST service reports itself (bad input it found, a refusal) go through
+`service_error`, as plone.restapi's own services answer them: the status, and
+``{"error": {"type": ..., "message": ...}}`` with the message translated for the request.
+Its fields are those of the exception views' JSON (`error_fields`): one shape everywhere.
 """
 
 from plone.rest.interfaces import IAPIRequest
@@ -90,6 +95,28 @@ def wants_json(request):
     return IAPIRequest.providedBy(request) or accepts_json(request.getHeader("Accept"))
 
 
+def error_type(status):
+    """The JSON ``type`` of an error with this HTTP status: its reason (``BadRequest``)."""
+    return status_reasons.get(status, "Internal Server Error").replace(" ", "")
+
+
+def error_fields(kind, message, **extra):
+    """The fields of every JSON error: ``type``, ``message`` and what `extra` adds."""
+    return {"type": kind, "message": message, **extra}
+
+
+def service_error(request, status, message, kind=None, **extra):
+    """The answer of a REST service for an error it reports itself; sets the status.
+
+    ``{"error": {"type": kind, "message": message, **extra}}`` as plone.restapi's services
+    answer; `message` (an i18n message) translated for the request; `kind` the HTTP
+    reason of `status` unless given (``ReviewError``...).
+    """
+    request.response.setStatus(status)
+    message = translate(message, context=request)
+    return {"error": error_fields(kind or error_type(status), message, **extra)}
+
+
 def answer(target, title, message, as_json, kind, **extra):
     """(content type, body) of an error answer: JSON or a small HTML page, nothing else.
 
@@ -99,9 +126,7 @@ def answer(target, title, message, as_json, kind, **extra):
     title = translate(title, target_language=target)
     message = translate(message, target_language=target)
     if as_json:
-        body = json.dumps(
-            {"type": kind, "message": message, **extra}, ensure_ascii=False
-        )
+        body = json.dumps(error_fields(kind, message, **extra), ensure_ascii=False)
         return "application/json; charset=utf-8", body
     body = (
         f'<!DOCTYPE html><html lang="{target}"><head><meta charset="utf-8">'
@@ -165,10 +190,14 @@ class ServerErrorView(BrowserView):
             policy = queryMultiAdapter((exception, request), ICORSPolicy)
             if policy is not None:
                 policy.process_simple_request()
-        kind = status_reasons.get(status, "Internal Server Error").replace(" ", "")
         message = Message(SERVER_ERROR, mapping={"error_id": error_id})
         return respond(
-            request, status, SERVER_ERROR_TITLE, message, kind, error_id=error_id
+            request,
+            status,
+            SERVER_ERROR_TITLE,
+            message,
+            error_type(status),
+            error_id=error_id,
         )
 
     def unchanged(self):

@@ -17,7 +17,7 @@ from vnarchive.content.indexers import main_code
 from vnarchive.digitization import _
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.review.images import clean_page
-from zope.i18n import translate
+from vnarchive.policy.errors import service_error
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
@@ -34,14 +34,10 @@ STATUS = {
 class ReviewService(Service):
     def error(self, error):
         transaction.doom()
-        self.request.response.setStatus(STATUS.get(error.code, 400))
-        return {
-            "error": {
-                "type": "ReviewError",
-                "code": error.code,
-                "message": translate(error.doc(), context=self.request),
-            }
-        }
+        status = STATUS.get(error.code, 400)
+        return service_error(
+            self.request, status, error.doc(), kind="ReviewError", code=error.code
+        )
 
     def body(self):
         try:

@@ -4,26 +4,19 @@ from vnarchive.digitization import _
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.services.review import document_summary
 from vnarchive.digitization.services.review import TraversingService
-from zope.i18n import translate
+from vnarchive.policy.errors import service_error
+
+
+BAD_DECISION = _(
+    "review_error_bad_decision",
+    default="Chỉ có @ocr-review/approve (duyệt) và @ocr-review/reject (từ chối).",
+)
 
 
 class DecisionPost(TraversingService):
     def reply(self):
         if len(self.params) != 1 or self.params[0] not in ("approve", "reject"):
-            self.request.response.setStatus(404)
-            return {
-                "error": {
-                    "type": "NotFound",
-                    "message": translate(
-                        _(
-                            "review_error_bad_decision",
-                            default="Chỉ có @ocr-review/approve (duyệt) và "
-                            "@ocr-review/reject (từ chối).",
-                        ),
-                        context=self.request,
-                    ),
-                }
-            }
+            return service_error(self.request, 404, BAD_DECISION)
         actions.check_may_review(self.context)
         try:
             comment = self.body().get("comment")
