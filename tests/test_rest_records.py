@@ -259,6 +259,7 @@ def test_add_master_file_over_rest(archivist, functional_holdings):
     assert garbage.status_code == 400
     listed = archivist.get(f"{document}/@record-files").json()
     assert [item["name"] for item in listed["items"]] == ["trang-1.tif"]
+    assert listed["items"][0] == created.json()  # one JSON for a file, in every answer
     download = requests.get(
         listed["items"][0]["download"], auth=archivist.auth, timeout=60
     )

@@ -6,6 +6,7 @@ from vnarchive.content.files import FileError
 from vnarchive.policy import _
 from vnarchive.policy.errors import service_error
 from vnarchive.policy.files import add_master_file
+from vnarchive.policy.serializer import serialize_file
 from vnarchive.policy.workflow.closed import RecordClosed
 
 import base64
@@ -34,4 +35,4 @@ class RecordFilesPost(Service):
             transaction.doom()  # nothing is kept; the refusal is journaled all the same
             return service_error(self.request, 403, error.doc())
         self.request.response.setStatus(201)
-        return item.info()
+        return serialize_file(self.context, item)
