@@ -19,7 +19,7 @@ ping included, needs the credentials) and RuleBasedAuthorizationPlugin (the one 
 everything). Solr stores ``base64(sha256(sha256(salt + password))) + " " + base64(salt)``
 (Sha256AuthenticationProvider), so the password itself is only in credentials.json. The site
 gets it through collective.solr's ``solr_login``/``solr_password`` records
-(vnarchive.policy.solr.configure, from VNARCHIVE_SOLR_LOGIN/VNARCHIVE_SOLR_PASSWORD or the
+(vnarchive.search.connection.configure, from VNARCHIVE_SOLR_LOGIN/VNARCHIVE_SOLR_PASSWORD or the
 file named by VNARCHIVE_SOLR_CREDENTIALS).
 """
 
