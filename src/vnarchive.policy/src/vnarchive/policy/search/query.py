@@ -1,7 +1,8 @@
 """What a search asks for, read from a page's form or a REST query string.
 
 One `SearchQuery` for both: the words, the facet filters, the year range, the sort order and
-the page. Bad input never fails a search: an unknown sort is relevance, a year that is not a
+the page (`page` and `page_size`, or `b_start` and `b_size` as plone.restapi pages). Bad
+input never fails a search: an unknown sort is relevance, a year that is not a
 year is ignored (and reported in `problems`), a page that is not a number is the first.
 """
 
@@ -88,6 +89,7 @@ SORT_TITLES = {
 }
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 10_000
 MAX_QUERY = 500  # characters
 MIN_YEAR, MAX_YEAR = 1000, 2999
 
@@ -205,14 +207,23 @@ def parse(form, staff=False):
         sort = "relevance"
     if sort == "relevance" and not text:
         sort = "code"  # nothing to rank by: a stable order
+    # By page (the page's links), or as plone.restapi pages (REST links): b_size items
+    # from item b_start on, a page boundary (b_start is rounded down to one).
+    page_size = _int(form, "page_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page_size = _int(form, "b_size", page_size, 1, MAX_PAGE_SIZE)
+    page = _int(form, "page", 1, 1, MAX_PAGE)
+    if _values(form, "b_start"):
+        page = min(
+            _int(form, "b_start", 0, 0, MAX_PAGE * page_size) // page_size + 1, MAX_PAGE
+        )
     return SearchQuery(
         text=text,
         filters=filters,
         year_from=year_from,
         year_to=year_to,
         sort=sort,
-        page=_int(form, "page", 1, 1, 10_000),
-        page_size=_int(form, "page_size", PAGE_SIZE, 1, MAX_PAGE_SIZE),
+        page=page,
+        page_size=page_size,
         staff=staff,
         problems=problems,
     )

@@ -5,6 +5,10 @@ from vnarchive.digitization.review import queue
 from vnarchive.digitization.services.review import document_summary
 from vnarchive.digitization.services.review import page_summaries
 from vnarchive.digitization.services.review import ReviewService
+from vnarchive.policy.services.batching import Batch
+from vnarchive.policy.services.batching import batch_range
+from vnarchive.policy.services.batching import listing
+from vnarchive.policy.services.batching import Page
 
 
 class QueueGet(ReviewService):
@@ -12,7 +16,7 @@ class QueueGet(ReviewService):
 
     def reply(self):
         form = self.request.form
-        start, size = queue.batch_numbers(form.get("b_start"), form.get("b_size"))
+        start, size = batch_range(self.request, queue.DEFAULT_SIZE, queue.MAX_SIZE)
         try:
             brains, total = queue.search(
                 fonds=form.get("fonds"),
@@ -23,19 +27,16 @@ class QueueGet(ReviewService):
             )
         except actions.ReviewError as error:
             return self.error(error)
+        batch = Batch(self.request, Page(brains, start, total), start, size)
         items = []
-        for brain in brains:
+        for brain in batch:
             item = queue.row(brain)
             item["@id"] = item.pop("url")
             item["review_url"] = f"{item['@id']}/@@ocr-review"
             items.append(item)
-        return {
-            "@id": f"{self.context.absolute_url()}/@ocr-review",
-            "items": items,
-            "items_total": total,
-            "b_start": start,
-            "b_size": size,
-        }
+        return listing(
+            batch, items, **{"@id": f"{self.context.absolute_url()}/@ocr-review"}
+        )
 
 
 class DocumentGet(ReviewService):
