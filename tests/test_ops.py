@@ -42,10 +42,10 @@ def modules():
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def test_modules_are_small_and_import_only_public_names():
+def test_modules_import_only_public_names():
+    """(Their size is checked with every file's: scripts/check_layout.py.)"""
     for path in [*modules(), SCRIPTS / "ctl.py", SCRIPTS / "backup.py"]:
         text = path.read_text()
-        assert len(text.splitlines()) < 600, path
         assert "sys.path.insert" not in text, path
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.ImportFrom):
