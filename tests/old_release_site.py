@@ -348,7 +348,7 @@ def upgrade_old_site(work):
 
     from plone.base.utils import get_installer
     from vnarchive.digitization import batches
-    from vnarchive.digitization.importer import _record_by_checksums
+    from vnarchive.digitization.importing.existing import record_by_checksums
     from vnarchive.digitization.review import actions
 
     installer = get_installer(site)
@@ -429,7 +429,7 @@ def upgrade_old_site(work):
         "review_state": actions.review_state(reviewed),
         "review_decision": actions.decision(reviewed),
         "checksum_finds": (
-            _record_by_checksums(holdings[PROCESSING_DOSSIER], ["0" * 63 + "1"])
+            record_by_checksums(holdings[PROCESSING_DOSSIER], ["0" * 63 + "1"])
             is not None
         ),
         "old_names_in_storage": old_names_in_storage(db.storage),

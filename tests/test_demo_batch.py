@@ -35,10 +35,11 @@ def var(tmp_path, monkeypatch):
 
 
 def test_the_demo_batch_is_a_valid_plan_and_starts(portal, holdings, manager, var):
-    from vnarchive.digitization import demo_batch
     from vnarchive.digitization import batches as model
-    from vnarchive.digitization import tasks
-    from vnarchive.digitization.importer import plan_batch
+    from vnarchive.digitization import demo_batch
+    from vnarchive.digitization.importing.planner import plan_batch
+    from vnarchive.digitization.tasks.errors import BatchError
+    from vnarchive.digitization.tasks.intake import check_folder
 
     folder = demo_batch.write_folder(var / "demo-batch")
     manifest = (folder / "manifest.csv").read_bytes()
@@ -62,8 +63,8 @@ def test_the_demo_batch_is_a_valid_plan_and_starts(portal, holdings, manager, va
     assert (folder / "manifest.csv").read_bytes() == manifest
 
     # Users' folders stay confined to the import root; only trusted code passes anywhere.
-    with pytest.raises(tasks.BatchError):
-        tasks.check_folder(str(folder))
+    with pytest.raises(BatchError):
+        check_folder(str(folder))
 
     batch = demo_batch.start(portal, "admin")
     assert batch.creator == "admin"

@@ -20,7 +20,9 @@ from types import SimpleNamespace
 from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import cli
-from vnarchive.digitization import tasks
+from vnarchive.digitization.tasks import batch_import
+from vnarchive.digitization.tasks.records import find_record
+from vnarchive.digitization.tasks.transactions import acting_as
 
 import io
 import pytest
@@ -42,7 +44,7 @@ def assert_digitized(site, batch_id, dossier):
     assert states == [model.DOC_IMPORTED] * 2 + [model.DOC_BUILT] * 2
     assert (batch.pages_done(), batch.pages_total) == (3, 3)
     for doc in list(batch.documents.values())[2:]:
-        record = tasks.find_record(site, doc.uid)
+        record = find_record(site, doc.uid)
         assert record.docId.startswith(dossier + ".")
         files = IRecordFiles(record)
         assert files.text()
@@ -86,7 +88,7 @@ def test_a_batch_creating_its_fonds_and_dossier_from_the_command_line(
         batch=str(source.folder), user="admin", validate=False, no_wait=True
     )
     out = io.StringIO()
-    with tasks.acting_as(site, "admin"):
+    with acting_as(site, "admin"):
         assert cli.run(site, options, out=out) == 0, out.getvalue()
     drain(site)
     transaction.begin()
@@ -100,7 +102,7 @@ def test_a_batch_creating_its_fonds_and_dossier_from_the_command_line(
 
 def vanish_after_planning(monkeypatch, names):
     """The scans `names` disappear between the plan and the import (a disk, a person)."""
-    planned = tasks._plan
+    planned = batch_import.plan_documents
 
     def plan_then_vanish(site, batch_id, token, folder, still_ours):
         result = planned(site, batch_id, token, folder, still_ours)
@@ -108,7 +110,7 @@ def vanish_after_planning(monkeypatch, names):
             (Path(folder) / name).unlink()
         return result
 
-    monkeypatch.setattr(tasks, "_plan", plan_then_vanish)
+    monkeypatch.setattr(batch_import, "plan_documents", plan_then_vanish)
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,13 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from vnarchive.content.coding import code_registry
-from vnarchive.digitization.manifest import read_manifest
 from vnarchive.content.files import IRecordFiles
+from vnarchive.digitization.importing import apply
+from vnarchive.digitization.importing.apply import import_document
+from vnarchive.digitization.importing.plan import ImportRefused
+from vnarchive.digitization.importing.plan import PlannedDocument
+from vnarchive.digitization.importing.planner import plan_batch
+from vnarchive.digitization.manifest import read_manifest
 
 import hashlib
 import pytest
@@ -152,8 +157,6 @@ def counts(portal):
 
 
 def test_plan_of_a_good_batch(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
     assert [str(p) for p in plan.problems] == []
@@ -176,8 +179,6 @@ def test_plan_of_a_good_batch(portal, archivist, tmp_path):
 def test_validate_only_reports_every_problem_and_creates_nothing(
     portal, archivist, tmp_path
 ):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo", bad=list(BAD_KINDS))
     before = counts(portal)
     transaction.savepoint(optimistic=True)  # what the fixtures wrote is set aside
@@ -221,8 +222,6 @@ def test_validate_only_reports_every_problem_and_creates_nothing(
 
 
 def test_plan_finds_codes_clashing_with_the_site(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(
         tmp_path / "lo",
         documents=[
@@ -257,14 +256,10 @@ def test_plan_finds_codes_clashing_with_the_site(portal, archivist, tmp_path):
 
 
 def import_all(portal, plan):
-    from vnarchive.digitization.importer import import_document
-
     return [import_document(portal, planned) for planned in plan.documents]
 
 
 def test_import_creates_records_with_masters_bit_for_bit(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
     results = import_all(portal, plan)
@@ -298,8 +293,6 @@ def test_import_creates_records_with_masters_bit_for_bit(portal, archivist, tmp_
 def test_import_again_creates_nothing_and_returns_the_same_records(
     portal, archivist, tmp_path
 ):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo", manifest="xlsx")
     first = import_all(portal, plan_batch(portal, batch.folder))
     before = counts(portal)
@@ -324,9 +317,6 @@ def test_import_again_creates_nothing_and_returns_the_same_records(
 
 def test_a_batch_that_stopped_half_way_resumes(portal, archivist, tmp_path):
     """Documents imported before a stop are reused; the rest are created."""
-    from vnarchive.digitization.importer import import_document
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo")
     plan = plan_batch(portal, batch.folder)
     done = [import_document(portal, planned) for planned in plan.documents[:2]]
@@ -337,10 +327,6 @@ def test_a_batch_that_stopped_half_way_resumes(portal, archivist, tmp_path):
 
 
 def test_bad_files_refuse_their_documents_only(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import import_document
-    from vnarchive.digitization.importer import ImportRefused
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "lo", bad=["corrupt", "encrypted", "low_dpi"])
     plan = plan_batch(portal, batch.folder)
     assert {p.file for p in plan.problems} == {e.file for e in batch.expected}
@@ -368,15 +354,13 @@ def test_bad_files_refuse_their_documents_only(portal, archivist, tmp_path):
 
 
 def test_failure_after_creation_rolls_the_document_back(portal, archivist, tmp_path):
-    from vnarchive.digitization import importer
-
     batch = make_batch(
         tmp_path / "lo",
         documents=[document(scan("a.png"), scan("b.png"), **document_fields(71))],
     )
-    [planned] = importer.plan_batch(portal, batch.folder).documents
+    [planned] = plan_batch(portal, batch.folder).documents
     before = counts(portal)
-    original = importer.add_master_file
+    original = apply.add_master_file
     calls = []
 
     def second_fails(record, name, data, content_type=None):
@@ -385,19 +369,17 @@ def test_failure_after_creation_rolls_the_document_back(portal, archivist, tmp_p
             raise OSError("đĩa đầy")
         return original(record, name, data, content_type)
 
-    importer.add_master_file = second_fails
+    apply.add_master_file = second_fails
     try:
         with pytest.raises(OSError, match="đĩa đầy"):
-            importer.import_document(portal, planned)
+            import_document(portal, planned)
     finally:
-        importer.add_master_file = original
+        apply.add_master_file = original
     assert counts(portal) == before
-    assert importer.import_document(portal, planned).created
+    assert import_document(portal, planned).created
 
 
 def test_manifest_creates_fonds_and_dossiers_idempotently(portal, holdings, tmp_path):
-    from vnarchive.digitization.importer import plan_batch
-
     setRoles(portal, TEST_USER_ID, ["Manager"])
     dossier_code = "000.06.16.G09.2025.03.SH"
     rows = [
@@ -440,10 +422,6 @@ def test_manifest_creates_fonds_and_dossiers_idempotently(portal, holdings, tmp_
 
 
 def test_plan_survives_a_round_trip_through_plain_data(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import import_document
-    from vnarchive.digitization.importer import plan_batch
-    from vnarchive.digitization.importer import PlannedDocument
-
     import json
 
     batch = make_batch(tmp_path / "lo")
@@ -457,7 +435,6 @@ def test_existing_records_are_completed_but_never_mixed_up(portal, archivist, tm
     """An ordinal of the site: scans go to a record without files, never elsewhere."""
     from conftest import PROCESSING_DOCUMENT
     from conftest import PUBLISHED_DOSSIER
-    from vnarchive.digitization.importer import plan_batch
 
     first = make_batch(
         tmp_path / "lo1",
@@ -496,8 +473,6 @@ def test_existing_records_are_completed_but_never_mixed_up(portal, archivist, tm
 
 
 def test_a_file_belongs_to_one_document_once(portal, archivist, tmp_path):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(
         tmp_path / "lo",
         documents=[
@@ -515,8 +490,6 @@ def test_a_file_belongs_to_one_document_once(portal, archivist, tmp_path):
 def test_the_manifest_is_found_in_a_folder_inside_or_given_itself(
     portal, archivist, tmp_path
 ):
-    from vnarchive.digitization.importer import plan_batch
-
     batch = make_batch(tmp_path / "giai-nen" / "lo-2025")  # a ZIP made of a folder
     (tmp_path / "giai-nen" / "__MACOSX").mkdir()
     for where in (tmp_path / "giai-nen", batch.manifest):

@@ -7,6 +7,8 @@ function to dodge a cycle is still a cycle.
 from pathlib import Path
 
 import ast
+import subprocess
+import sys
 
 
 PACKAGE = "vnarchive.digitization"
@@ -108,3 +110,38 @@ def test_no_import_cycle_among_the_modules_of_the_add_on():
 def test_the_queue_knows_no_job():
     edges = graph()
     assert not {f"{PACKAGE}.worker", f"{PACKAGE}.tasks"} & edges[f"{PACKAGE}.queue"]
+
+
+def sent_job_names():
+    """The job names the add-on sends: the constant first arguments of `enqueue*` calls."""
+    names = set()
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", None) in ("enqueue", "enqueue_now")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
+def test_a_worker_registers_every_job_the_add_on_sends():
+    """The queue sends a job's name only: the worker imports the modules defining them."""
+    registered = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from vnarchive.digitization import jobs, uploads, worker; "
+            "print(' '.join(sorted(jobs.JOBS)), uploads.UPLOAD_JOB)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.split()
+    *names, upload = registered
+    assert sorted(names) == ["build", "import", "page", "sweep", "upload"]
+    # "sweep" the worker runs itself when idle; the others come through the queue.
+    assert sent_job_names() | {upload} == set(names) - {"sweep"}

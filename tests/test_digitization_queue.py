@@ -16,8 +16,20 @@ from plone import api
 from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
-from vnarchive.digitization import tasks
 from vnarchive.digitization import worker
+from vnarchive.digitization.importing.apply import import_document
+from vnarchive.digitization.tasks.batch_import import plan_documents
+from vnarchive.digitization.tasks.documents import import_one
+from vnarchive.digitization.tasks.errors import BatchError
+from vnarchive.digitization.tasks.errors import text
+from vnarchive.digitization.tasks.intake import check_folder
+from vnarchive.digitization.tasks.intake import start_batch
+from vnarchive.digitization.tasks.page import process_page
+from vnarchive.digitization.tasks.records import DIGITIZED
+from vnarchive.digitization.tasks.records import find_record
+from vnarchive.digitization.tasks.sweep import sweep
+from vnarchive.digitization.tasks.transactions import acting_as
+from vnarchive.digitization.tasks.unzip import extract_zip
 from vnarchive.policy.journal import entries
 
 import os
@@ -71,7 +83,7 @@ def small_batch(folder, pages=2):
 
 
 def start(site, folder, **options):
-    batch = tasks.start_batch(site, "admin", folder=str(folder), **options)
+    batch = start_batch(site, "admin", folder=str(folder), **options)
     transaction.commit()
     return batch.id
 
@@ -83,7 +95,7 @@ def count_records():
 
 def said(error):
     """What people read of an error (its Vietnamese message)."""
-    return tasks.text(error.doc())
+    return text(error.doc())
 
 
 @pytest.fixture
@@ -157,14 +169,14 @@ def test_redis_url_selects_redis(monkeypatch):
 def test_server_folders_must_be_inside_the_import_root(queue_db):
     root = queue_db / "import"
     (root / "lo-1").mkdir()
-    assert tasks.check_folder("lo-1") == root / "lo-1"
-    assert tasks.check_folder(str(root / "lo-1")) == root / "lo-1"
+    assert check_folder("lo-1") == root / "lo-1"
+    assert check_folder(str(root / "lo-1")) == root / "lo-1"
     for outside in ("../", str(queue_db), "/etc", "lo-1/../../"):
-        with pytest.raises(tasks.BatchError) as refused:
-            tasks.check_folder(outside)
+        with pytest.raises(BatchError) as refused:
+            check_folder(outside)
         assert "ngoài thư mục nhập" in said(refused.value)
-    with pytest.raises(tasks.BatchError):
-        tasks.check_folder("missing")
+    with pytest.raises(BatchError):
+        check_folder("missing")
 
 
 def zip_with(path, entries, symlink=None):
@@ -192,8 +204,8 @@ def test_unsafe_zips_are_refused_and_write_nothing_outside(
 ):
     archive = zip_with(queue_db / "upload.zip", entries, symlink)
     target = queue_db / "files"
-    with pytest.raises(tasks.BatchError) as refused:
-        tasks.extract_zip(archive, target)
+    with pytest.raises(BatchError) as refused:
+        extract_zip(archive, target)
     assert word in said(refused.value)
     assert not (queue_db / "evil.txt").exists()
     assert not Path("/abs/evil.txt").exists()
@@ -203,7 +215,7 @@ def test_a_zip_of_one_folder_is_that_folder(queue_db):
     archive = zip_with(
         queue_db / "upload.zip", {"lo-7/manifest.csv": b"a", "lo-7/x.png": b"b"}
     )
-    folder = tasks.extract_zip(archive, queue_db / "files")
+    folder = extract_zip(archive, queue_db / "files")
     assert folder == (queue_db / "files" / "lo-7").resolve()
     assert (folder / "manifest.csv").read_bytes() == b"a"
 
@@ -228,7 +240,7 @@ def test_a_batch_goes_from_folder_to_searchable_pdfa(site, queue_db):
     assert progress["documents_built"] == 2
     catalog = api.portal.get_tool("portal_catalog")
     for state in batch.documents.values():
-        record = tasks.find_record(site, state.uid)
+        record = find_record(site, state.uid)
         files = IRecordFiles(record)
         # <dossier code>.<ordinal>.pdf
         assert state.pdfa == f"{record.docId}.pdf"
@@ -244,8 +256,8 @@ def test_a_batch_goes_from_folder_to_searchable_pdfa(site, queue_db):
             clean = files.get(f"page-{page.number:04d}.png")
             assert (clean.kind, clean.content_type) == ("clean-page", "image/png")
         actions = [entry["action"] for entry in entries(record)]
-        assert actions.count(tasks.DIGITIZED) == 1
-    record = tasks.find_record(site, batch.documents["00002"].uid)
+        assert actions.count(DIGITIZED) == 1
+    record = find_record(site, batch.documents["00002"].uid)
     assert "cv-02 - 2" in IRecordFiles(record).text()
     found = catalog.unrestrictedSearchResults(SearchableText="cv-02")
     assert record.UID() in {brain.UID for brain in found}
@@ -272,7 +284,7 @@ def test_a_page_left_by_a_dead_worker_is_swept_and_done_once(site, queue_db):
     transaction.commit()
 
     assert drain(site) == []  # nothing in the queue
-    found = tasks.sweep(site, worker="w2")
+    found = sweep(site, worker="w2")
     transaction.abort()
     assert found["pages"] == 2  # the dead worker's page, and the lost message
     outcomes = drain(site)
@@ -285,7 +297,7 @@ def test_a_page_left_by_a_dead_worker_is_swept_and_done_once(site, queue_db):
     assert batch.state == model.DONE
     page = batch.pages[("00002", 1)]
     assert (page.state, page.attempts, page.token) == (model.DONE, 2, None)
-    record = tasks.find_record(site, batch.documents["00002"].uid)
+    record = find_record(site, batch.documents["00002"].uid)
     assert IRecordFiles(record).page(1).history == ()  # written once
 
 
@@ -302,8 +314,8 @@ def test_a_page_leased_to_a_live_worker_is_left_alone(site, queue_db):
     token = page.take("busy-host:1")
     transaction.commit()
 
-    assert tasks.process_page(site, batch_id, "00001", 1, worker="w1") == "skipped"
-    assert tasks.sweep(site, worker="w1")["pages"] == 0
+    assert process_page(site, batch_id, "00001", 1, worker="w1") == "skipped"
+    assert sweep(site, worker="w1")["pages"] == 0
     transaction.abort()
     page = model.get_batch(site, batch_id).pages[("00001", 1)]
     assert (page.state, page.token) == (model.RUNNING, token)
@@ -317,7 +329,7 @@ def test_a_failing_page_is_listed_with_its_reason_and_retried(site, queue_db):
     huey.execute(huey.dequeue())
     transaction.abort()
     batch = model.get_batch(site, batch_id)
-    record = tasks.find_record(site, batch.documents["00002"].uid)
+    record = find_record(site, batch.documents["00002"].uid)
     master = IRecordFiles(record).get("cv-02.tif")
     original = master.read()
     # Bit rot on disk: the master no longer has its SHA-256.
@@ -384,7 +396,7 @@ def test_attempts_are_limited(site, queue_db, monkeypatch):
     page.attempts = model.max_attempts()  # three workers died on it already
     transaction.commit()
 
-    assert tasks.process_page(site, batch_id, "00001", 1, worker="w1") == "skipped"
+    assert process_page(site, batch_id, "00001", 1, worker="w1") == "skipped"
     transaction.abort()
     [failed] = model.get_batch(site, batch_id).failed_pages()
     assert "3 lần" in failed["error"]
@@ -396,7 +408,7 @@ def test_running_the_same_folder_again_creates_nothing(site, queue_db):
     drain(site)
     before = count_records()
     record_uid = model.get_batch(site, first).documents["00002"].uid
-    record = tasks.find_record(site, record_uid)
+    record = find_record(site, record_uid)
     journal_before = len(entries(record))
 
     second = start(site, source.folder)
@@ -408,7 +420,7 @@ def test_running_the_same_folder_again_creates_nothing(site, queue_db):
     assert batch.state == model.DONE
     assert all(page.reused for page in batch.pages.values())
     assert count_records() == before
-    record = tasks.find_record(site, record_uid)
+    record = find_record(site, record_uid)
     assert len(IRecordFiles(record).masters()) == 1
     assert IRecordFiles(record).page(1).history == ()
     assert len(entries(record)) == journal_before
@@ -501,8 +513,6 @@ def test_the_import_form_stores_and_enqueues_only(site, queue_db):
 
 
 def test_an_import_that_stopped_half_way_resumes_where_it_stopped(site, queue_db):
-    from vnarchive.digitization.importer import import_document
-
     source = small_batch(queue_db / "import" / "lo-8", pages=1)
     before = count_records()
     batch_id = start(site, source.folder)
@@ -515,10 +525,10 @@ def test_an_import_that_stopped_half_way_resumes_where_it_stopped(site, queue_db
         return batch is not None and batch.token == token
 
     # ... planned the batch and imported its first document, then died.
-    with tasks.acting_as(site):
-        planned = tasks._plan(site, batch_id, token, str(source.folder), ours)
+    with acting_as(site):
+        planned = plan_documents(site, batch_id, token, str(source.folder), ours)
         key, first = planned[0]
-        assert tasks._import_one(site, batch_id, token, key, first, import_document)
+        assert import_one(site, batch_id, token, key, first, import_document)
     queue.flush()  # its page messages went with it
     transaction.begin()
     batch = model.get_batch(site, batch_id)
@@ -533,7 +543,7 @@ def test_an_import_that_stopped_half_way_resumes_where_it_stopped(site, queue_db
         page.enqueued -= 2 * model.lease_seconds()
     transaction.commit()
 
-    found = tasks.sweep(site, worker="w2")
+    found = sweep(site, worker="w2")
     assert (found["imports"], found["pages"]) == (1, 1)
     drain(site)
 

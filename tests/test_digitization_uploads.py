@@ -17,8 +17,8 @@ from test_digitization_queue import site  # noqa: F401 - a fixture
 from test_digitization_queue import start
 from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import batches as model
-from vnarchive.digitization import tasks
 from vnarchive.digitization import uploads
+from vnarchive.digitization.tasks.records import pdfa_name
 
 import base64
 import re
@@ -61,7 +61,7 @@ def test_scans_uploaded_one_by_one_get_ocr_text_and_a_pdfa(site, queue_db):
     assert [page.number for page in files.pages()] == [1]
     assert files.page(1).source == "ocr"
     assert "tai-len-1 - 1" in files.text()
-    pdfa = files.get(tasks.pdfa_name(record))
+    pdfa = files.get(pdfa_name(record))
     assert pdfa.kind == "pdfa"
     [batch] = model.all_batches(site)
     assert (batch.source_kind, batch.state, batch.creator) == (

@@ -14,9 +14,9 @@ from plone.app.testing import TEST_USER_NAME
 from review_data import set_pages
 from review_data import TEXTS
 from vnarchive.content.files import IRecordFiles
-from vnarchive.policy.journal import entries
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.review import queue
+from vnarchive.policy.journal import entries
 from zExceptions import Unauthorized
 
 import io
@@ -640,7 +640,8 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
     from io import BytesIO
     from vnarchive.digitization.ocr import ocr_page
     from vnarchive.digitization.samples import render_page
-    from vnarchive.digitization import tasks
+    from vnarchive.digitization.tasks.records import pdfa_name
+    from vnarchive.digitization.tasks.records import PDFA_REBUILT
     from vnarchive.policy.records import create_record
 
     import subprocess
@@ -684,7 +685,7 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
 
     assert run_queue(portal, queue_db) == [("build", "built")]
     transaction.begin()
-    pdf = IRecordFiles(doc).get(tasks.pdfa_name(doc))
+    pdf = IRecordFiles(doc).get(pdfa_name(doc))
     assert pdf.kind == "pdfa"
     path = tmp_path / "rebuilt.pdf"
     path.write_bytes(pdf.read())
@@ -697,7 +698,7 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
     assert "1976" in extracted
     assert "1975" not in extracted
     assert "Quyết định" in extracted
-    assert entries(doc)[-1]["action"] == tasks.PDFA_REBUILT
+    assert entries(doc)[-1]["action"] == PDFA_REBUILT
 
 
 def test_page_image_falls_back_to_the_master_for_those_who_may_download_it(

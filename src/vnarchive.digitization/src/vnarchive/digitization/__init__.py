@@ -3,7 +3,7 @@
 The add-on of the archive's digitization (design card: "add-ons handle OCR"):
 
 - pure page work, no Zope: `images`, `cleanup`, `ocr`, `pdfa`, `pipeline`, `cer`, `samples`;
-- batches of scans: `manifest`, `importer` (plan, then one record at a time through
+- batches of scans: `manifest`, `importing` (plan, then one record at a time through
   `vnarchive.policy.records.create_record` and `vnarchive.policy.files.add_master_file`),
   `batches` (their state in the site), `queue`, `worker` and `tasks` (the background jobs);
 - `review`: the OCR review queue, screen and services; `viewer`: collective.documentviewer

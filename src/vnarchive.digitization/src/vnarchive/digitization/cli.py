@@ -16,11 +16,20 @@ failed (or problems found), 2 the batch is invalid or could not start.
 """
 
 from pathlib import Path
+from vnarchive.digitization import batches as model
+from vnarchive.digitization import queue
+from vnarchive.digitization import worker
+from vnarchive.digitization.tasks.batch_import import import_batch
+from vnarchive.digitization.tasks.errors import BatchError
+from vnarchive.digitization.tasks.errors import text
+from vnarchive.digitization.tasks.intake import start_batch
+from vnarchive.digitization.tasks.transactions import acting_as
 
 import argparse
 import os
 import sys
 import time
+import transaction
 
 
 NO_WORKER_WARNING = (
@@ -90,8 +99,6 @@ def print_problems(batch, out):
 
 
 def summary(batch, elapsed, out):
-    from vnarchive.digitization import batches as model
-
     progress = batch.progress()
     documents = list(batch.documents.values())
     created = sum(1 for item in documents if item.created)
@@ -121,16 +128,10 @@ def summary(batch, elapsed, out):
 
 def run(site, options, out=sys.stdout):
     """Validate, import, wait; returns the exit status."""
-    from vnarchive.digitization import batches as model
-    from vnarchive.digitization import queue
-    from vnarchive.digitization import tasks
-
-    import transaction
-
     started = time.monotonic()
     transaction.begin()
     try:
-        batch = tasks.start_batch(
+        batch = start_batch(
             site,
             options.user,
             folder=options.batch,
@@ -138,9 +139,9 @@ def run(site, options, out=sys.stdout):
             anywhere=True,
             send=False,
         )
-    except tasks.BatchError as error:
+    except BatchError as error:
         transaction.abort()
-        print(tasks.text(error.doc()), file=out)
+        print(text(error.doc()), file=out)
         return 2
     batch_id = batch.id
     resumed = batch.state != model.VALIDATING
@@ -154,7 +155,7 @@ def run(site, options, out=sys.stdout):
         flush=True,
     )
     if batch.state in (model.VALIDATING, model.IMPORTING):
-        outcome = tasks.import_batch(site, batch_id, worker=f"import:{os.getpid()}")
+        outcome = import_batch(site, batch_id, worker=f"import:{os.getpid()}")
         if outcome == "skipped":
             print(
                 "Một worker đang nhập lô này / a worker imports this batch.", file=out
@@ -175,11 +176,6 @@ def run(site, options, out=sys.stdout):
 
 
 def wait(site, batch_id, started, out):
-    from vnarchive.digitization import batches as model
-    from vnarchive.digitization import queue
-
-    import transaction
-
     tty = out.isatty()
     last_line = last_warning = 0.0
     first_check = time.monotonic()
@@ -214,17 +210,13 @@ def wait(site, batch_id, started, out):
 
 
 def main(argv=None):
-    from vnarchive.digitization import worker
-
     options = arguments(sys.argv[1:] if argv is None else argv)
     if not Path(options.conf).exists():
         sys.exit(
             f"No {options.conf}: run `make start` (or scripts/ctl.py render) first."
         )
-    _app, site = worker._open_site(options.conf)
-    from vnarchive.digitization import tasks
-
-    with tasks.acting_as(site, options.user):
+    _app, site = worker.open_site(options.conf)
+    with acting_as(site, options.user):
         return run(site, options)
 
 

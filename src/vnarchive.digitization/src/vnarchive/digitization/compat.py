@@ -24,7 +24,7 @@ OLD_MODULES = {
 OLD_ANNOTATION_KEYS = {
     # the site: its batches (batches.BATCHES_KEY)
     "vnarchive.policy.digitization.batches": "vnarchive.digitization.batches",
-    # a dossier: the files imported into it, by checksum (importer.CHECKSUMS_KEY)
+    # a dossier: the files imported into it, by checksum (importing.existing.CHECKSUMS_KEY)
     "vnarchive.policy.digitization.checksums": "vnarchive.digitization.checksums",
     # a record: the last OCR review decision (review.actions.ANNOTATION_KEY)
     "vnarchive.policy.review": "vnarchive.digitization.review",

@@ -17,7 +17,7 @@ queue.
 
 from pathlib import Path
 from vnarchive.digitization import queue
-from vnarchive.digitization import tasks
+from vnarchive.digitization.tasks.intake import start_batch
 
 import csv
 import io
@@ -159,4 +159,4 @@ def start(site, creator="admin", folder=None):
     if folder is None:
         raise RuntimeError("No VNARCHIVE_VAR: nowhere to write the demo batch")
     write_folder(folder)
-    return tasks.start_batch(site, creator, folder=folder, anywhere=True)
+    return start_batch(site, creator, folder=folder, anywhere=True)

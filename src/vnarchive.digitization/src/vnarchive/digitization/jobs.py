@@ -1,10 +1,11 @@
 """The jobs the workers run, by name: a registry the queue dispatches through.
 
 A job is a function `func(site, *args, worker=None)` registered under a name with
-`@job("page")` in the module that defines it (`tasks`, `uploads`…). The queue sends
-only the name and the arguments; `dispatch` runs the function through the runner the
-worker installs (`set_runner`: the site, the worker's identity, its heartbeat). So the
-queue imports neither the worker nor the jobs, and the jobs do not import the worker.
+`@job("page")` in the module that defines it (one module per job in `tasks/`: the
+worker imports each, which registers it). The queue sends only the name and the
+arguments; `dispatch` runs the function through the runner the worker installs
+(`set_runner`: the site, the worker's identity, its heartbeat). So the queue imports
+neither the worker nor the jobs, and the jobs do not import the worker.
 """
 
 import logging

@@ -15,10 +15,21 @@ check and the importer that it is alive. SIGTERM or SIGINT stops it after the cu
 """
 
 from pathlib import Path
+from Testing.makerequest import makerequest
 from vnarchive.digitization import batches
 from vnarchive.digitization import jobs
 from vnarchive.digitization import queue
-from vnarchive.digitization import tasks
+
+# The jobs register by name (jobs.job) when their modules load: this worker runs them.
+from vnarchive.digitization.tasks import batch_import  # noqa: F401
+from vnarchive.digitization.tasks import build  # noqa: F401
+from vnarchive.digitization.tasks import page  # noqa: F401
+from vnarchive.digitization.tasks import sweep  # noqa: F401
+from vnarchive.digitization.tasks import upload  # noqa: F401
+from vnarchive.digitization.tasks.transactions import acting_as
+from zope.component.hooks import setSite
+from zope.globalrequest import setRequest
+from Zope2.Startup.run import make_wsgi_app
 
 import argparse
 import logging
@@ -28,6 +39,8 @@ import sys
 import threading
 import time
 import traceback
+import transaction
+import Zope2
 
 
 logger = logging.getLogger("vnarchive.digitization.worker")
@@ -61,7 +74,7 @@ def run_job(job, args):
     _say(job)
     started = time.monotonic()
     try:
-        with tasks.acting_as(site):
+        with acting_as(site):
             outcome = func(site, *args, worker=_current["id"])
     finally:
         _current["job"] = None
@@ -81,16 +94,8 @@ def run_job(job, args):
 jobs.set_runner(run_job)
 
 
-def _open_site(conf):
+def open_site(conf):
     """Start Zope from `conf` (no server) and return the site, with a request around it."""
-    from Testing.makerequest import makerequest
-    from zope.component.hooks import setSite
-    from zope.globalrequest import setRequest
-    from Zope2.Startup.run import make_wsgi_app
-
-    import transaction
-    import Zope2
-
     make_wsgi_app({}, str(conf))
     app = makerequest(Zope2.app())
     app.REQUEST["PARENTS"] = [app]
@@ -140,8 +145,6 @@ def _open_work(site):
 
 def serve(site, burst=False, identifier=None):
     """Consume the queue until stopped (or, with `burst`, until nothing is left)."""
-    import transaction
-
     identifier = identifier or queue.worker_id()
     _current.update(site=site, id=identifier, started=time.time(), job=None)
     huey = queue.get_huey()
@@ -225,7 +228,7 @@ def main(argv=None):
         sys.exit(
             f"No {options.conf}: run `make start` (or scripts/ctl.py render) first."
         )
-    _app, site = _open_site(options.conf)
+    _app, site = open_site(options.conf)
 
     serve(site, burst=options.burst)
     return 0

@@ -17,7 +17,8 @@ from Products.statusmessages.interfaces import IStatusMessage
 from vnarchive.digitization import _
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
-from vnarchive.digitization import tasks
+from vnarchive.digitization.tasks import intake
+from vnarchive.digitization.tasks.errors import BatchError
 from vnarchive.policy.browser.times import iso_time
 from vnarchive.policy.browser.times import local_time
 from vnarchive.policy.trust.resolve import viewable_object
@@ -103,7 +104,7 @@ class ImportBatch(BrowserView):
         return self.index()
 
     def import_root(self):
-        root = tasks.import_root()
+        root = intake.import_root()
         return str(root) if root else None
 
     def submit(self):
@@ -118,7 +119,7 @@ class ImportBatch(BrowserView):
         creator = api.user.get_current().getId()
         try:
             if getattr(upload, "filename", None):
-                batch = tasks.start_batch(
+                batch = intake.start_batch(
                     site,
                     creator,
                     upload=upload,
@@ -127,7 +128,7 @@ class ImportBatch(BrowserView):
                     target=IUUID(self.context, None),
                 )
             elif folder:
-                batch = tasks.start_batch(
+                batch = intake.start_batch(
                     site,
                     creator,
                     folder=folder,
@@ -140,7 +141,7 @@ class ImportBatch(BrowserView):
                     type="error",
                 )
                 return self.index()
-        except tasks.BatchError as error:
+        except BatchError as error:
             messages.add(translate(error.doc(), context=self.request), type="error")
             return self.index()
         messages.add(
@@ -190,7 +191,7 @@ class Batches(BrowserView):
             for value in chosen:
                 document, _sep, number = value.rpartition(":")
                 keys.append((document, int(number)))
-        retried = tasks.retry_failed(self.context, self.batch, keys)
+        retried = intake.retry_failed(self.context, self.batch, keys)
         IStatusMessage(self.request).add(
             _(
                 "msg_batch_retried",

@@ -26,6 +26,7 @@ from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.indexers import ocr_page_stats
 from vnarchive.digitization import _
+from vnarchive.digitization.tasks.intake import enqueue_document_rebuild
 from vnarchive.policy.journal import current_actor
 from vnarchive.policy.journal import record as journal_record
 from vnarchive.policy.permissions import REVIEW_OCR
@@ -460,8 +461,6 @@ def request_pdfa_rebuild(record):
     worker reading the database earlier would build from the old text); a document
     is asked for once per transaction however many of its pages changed.
     """
-    from vnarchive.digitization.tasks import enqueue_document_rebuild
-
     txn = transaction.get()
     asked = getattr(txn, "_vnarchive_review_rebuild", None)
     if asked is None:

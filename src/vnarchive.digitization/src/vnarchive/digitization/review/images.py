@@ -2,7 +2,7 @@
 
 from PIL import Image
 from vnarchive.content.files import IRecordFiles
-from vnarchive.digitization.tasks import clean_page_name
+from vnarchive.digitization.tasks.records import clean_page_name
 
 import io
 

@@ -15,7 +15,8 @@ from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
-from vnarchive.digitization import tasks
+from vnarchive.digitization.tasks import intake
+from vnarchive.digitization.tasks.errors import BatchError
 from zExceptions import BadRequest
 from zExceptions import NotFound
 from zope.i18n import translate
@@ -95,7 +96,7 @@ class BatchesPost(_BatchService):
         upload = self.request.form.get("file")
         try:
             if getattr(upload, "filename", None):
-                batch = tasks.start_batch(
+                batch = intake.start_batch(
                     site,
                     creator,
                     upload=upload,
@@ -109,13 +110,13 @@ class BatchesPost(_BatchService):
                         "Gửi tệp ZIP (multipart, trường “file”) hoặc JSON "
                         "{“folder”: …}."
                     )
-                batch = tasks.start_batch(
+                batch = intake.start_batch(
                     site,
                     creator,
                     folder=str(data["folder"]),
                     validate_only=_flag(data.get("validate_only")),
                 )
-        except tasks.BatchError as error:
+        except BatchError as error:
             return self._error(error.doc())
         self.request.response.setStatus(201)
         return serialize(batch, self.base, full=True)
@@ -126,7 +127,7 @@ class BatchesPost(_BatchService):
         keys = None
         if data and data.get("pages"):
             keys = [(str(doc), int(number)) for doc, number in data["pages"]]
-        chosen = tasks.retry_failed(api.portal.get(), batch, keys)
+        chosen = intake.retry_failed(api.portal.get(), batch, keys)
         result = serialize(batch, self.base, full=True)
         result["retried"] = [list(key) for key in chosen]
         return result
