@@ -167,7 +167,10 @@ def make_document(holdings, portal):
         if dossier is None:
             published = "publish" in PATHS[state]
             dossier = PUBLISHED_DOSSIER if published else PROCESSING_DOSSIER
-        as_user(portal, USERS["Archivist"])
+        # A record added to a dossier past processing takes its retention and access mode
+        # from the head of the archive (their write permissions follow the dossier's state).
+        processing = api.content.get_state(holdings[dossier]) == "processing"
+        as_user(portal, USERS["Archivist" if processing else "ArchiveHead"])
         document = create_record(
             holdings[dossier], "ArchivalDocument", document_data(**changes)
         )

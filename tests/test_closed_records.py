@@ -205,7 +205,8 @@ def transferred_dossier(holdings, portal):
     from vnarchive.policy.records import create_record
 
     dossier = holdings[SECRET_DOSSIER]
-    as_user(portal, USERS["Archivist"])
+    # Into an archived dossier: the head of the archive gives retention and access mode.
+    as_user(portal, USERS["ArchiveHead"])
     child = create_record(dossier, "ArchivalDocument", document_data(maintenance="01"))
     as_user(portal, USERS["ArchiveHead"])
     api.content.transition(obj=dossier, transition="transfer", comment="test")

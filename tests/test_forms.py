@@ -96,6 +96,8 @@ def test_processing_codes_are_editable(browser, functional_holdings):
 def test_published_record_cannot_be_made_secret_in_the_form(
     browser, functional_holdings
 ):
+    # Only the head of the archive changes the access mode of a published record.
+    browser.addHeader("Authorization", f"Basic {USERS['ArchiveHead']}:{DEMO_PASSWORD}")
     document = functional_holdings["000.00.00.H56.2010.01.TH.0000001"]
     browser.open(document.absolute_url() + "/edit")
     browser.getControl(name="form.widgets.ILifecycle.mode:list").value = ["03"]

@@ -47,6 +47,11 @@ def archivist(site, functional_holdings):
     return Client(site, (USERS["Archivist"], DEMO_PASSWORD))
 
 
+@pytest.fixture
+def head(site, functional_holdings):
+    return Client(site, (USERS["ArchiveHead"], DEMO_PASSWORD))
+
+
 FONDS = {
     "@type": "Fonds",
     "title": "Sở Nội vụ tỉnh Quảng Trị",
@@ -223,12 +228,13 @@ def test_messages_in_english_for_english_readers(admin):
     assert "does not exist" in error_text(response)
 
 
-def test_published_record_stays_public(archivist, functional_holdings):
+def test_published_record_stays_public(head, functional_holdings):
+    # Only the head of the archive changes the access mode of a published record.
     document = functional_holdings["000.00.00.H56.2010.01.TH.0000001"].absolute_url()
-    response = archivist.patch(document, {"mode": "03"})
+    response = head.patch(document, {"mode": "03"})
     assert response.status_code == 400
     assert "thu hồi công bố" in error_text(response)
-    assert token(archivist.get(document).json()["mode"]) == "01"
+    assert token(head.get(document).json()["mode"]) == "01"
 
 
 def test_add_master_file_over_rest(archivist, functional_holdings):

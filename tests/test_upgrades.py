@@ -53,10 +53,11 @@ def test_site_of_20261121001_gets_review_indexes_and_solr_settings(setup_tool):
         "20261121002",
         "20261207001",
         "20261208001",
+        "20261208002",
     ]
     setup_tool.upgradeProfile(PROFILE)
 
-    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208001",)
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208002",)
     assert {"ocr_confidence", "ocr_review_state"} <= set(catalog.indexes())
     assert registry["collective.solr.active"] is False
     # The new indexes are filled for the records that exist: the OCR'd one is in the queue.
@@ -108,7 +109,7 @@ def test_site_of_20261207001_gets_the_addons_and_keeps_its_solr_settings(
     setup_tool.upgradeProfile(PROFILE)
 
     installer = get_installer(portal)
-    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208001",)
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208002",)
     assert all(installer.is_product_installed(addon) for addon in ADDONS)
     assert registry["collective.solr.host"] == "solr.archive.example"
     assert registry["collective.solr.port"] == 8984
@@ -122,3 +123,51 @@ def test_site_of_20261207001_gets_the_addons_and_keeps_its_solr_settings(
     assert report.title == vietnamese_title
     last = entries(report)[-1]
     assert (last["action"], last["reason"]) == ("system_change", "upgrade 20261208001")
+
+
+GOVERNANCE = ("vnarchive: Modify retention", "vnarchive: Modify access mode")
+
+
+def test_site_of_20261208001_gets_the_governance_permissions(setup_tool, portal):
+    from conftest import CONDITIONAL_DOCUMENT
+    from conftest import PROCESSING_DOCUMENT
+
+    workflow = api.portal.get_tool("portal_workflow")
+    records = by_code(portal)
+    archived = records[CONDITIONAL_DOCUMENT]
+    processing = records[PROCESSING_DOCUMENT]
+    # What a site of the previous version had: neither permission known to the workflow.
+    definition = workflow["vnarchive_record_workflow"]
+    definition.permissions = tuple(
+        permission
+        for permission in definition.permissions
+        if permission not in GOVERNANCE
+    )
+    for state in definition.states.values():
+        for permission in GOVERNANCE:
+            state.permission_roles.pop(permission, None)
+    for obj in (portal, *records.values()):
+        for permission in GOVERNANCE:
+            obj.__dict__.pop(pname(permission), None)
+    assert not any("Archivist" in roles_of(processing, name) for name in GOVERNANCE)
+    setup_tool.setLastVersionForProfile(PROFILE, "20261208001")
+
+    setup_tool.upgradeProfile(PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(PROFILE) == ("20261208002",)
+    for permission in GOVERNANCE:
+        assert "Archivist" in roles_of(processing, permission)
+        assert "Archivist" not in roles_of(archived, permission)
+        assert "ArchiveHead" in roles_of(archived, permission)
+
+
+def pname(permission):
+    from AccessControl.Permission import pname
+
+    return pname(permission)
+
+
+def roles_of(obj, permission):
+    from AccessControl.PermissionRole import rolesForPermissionOn
+
+    return set(rolesForPermissionOn(permission, obj))

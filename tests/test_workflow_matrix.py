@@ -96,6 +96,8 @@ WRITE_PERMISSIONS = [
     "vnarchive: Review OCR",
     "vnarchive: Add Dossier",
     "vnarchive: Add Record",
+    "vnarchive: Modify retention",
+    "vnarchive: Modify access mode",
 ]
 
 

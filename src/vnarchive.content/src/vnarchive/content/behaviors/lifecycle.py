@@ -1,10 +1,13 @@
 """Life-cycle fields: retention, access mode, reliability and the backup regime."""
 
+from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.content.interfaces import IAccessModeGuard
+from vnarchive.content.permissions import MODIFY_ACCESS_MODE
+from vnarchive.content.permissions import MODIFY_RETENTION
 from zope import schema
 from zope.interface import invariant
 from zope.interface import provider
@@ -24,6 +27,9 @@ class ILifecycle(model.Schema):
         ],
     )
 
+    # Who may change them is decided per state by the site's workflow (vnarchive.policy):
+    # forms show them read-only and REST ignores them for anyone else.
+    directives.write_permission(maintenance=MODIFY_RETENTION, mode=MODIFY_ACCESS_MODE)
     maintenance = schema.Choice(
         title=_("label_maintenance", default="Thời hạn lưu trữ"),
         description=_(
