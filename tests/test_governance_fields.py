@@ -29,9 +29,9 @@ def test_the_behavior_declares_the_write_permissions():
     }
 
 
-def patch(holdings, code, role, data):
+def patch(served, code, role, data):
     response = requests.patch(
-        holdings[code].absolute_url(),
+        served[code].absolute_url(),
         json=data,
         auth=(USERS[role], DEMO_PASSWORD),
         headers={"Accept": "application/json"},
@@ -42,26 +42,26 @@ def patch(holdings, code, role, data):
 
 
 @pytest.fixture
-def holdings(functional_portal, functional_holdings):
+def served(functional_portal, functional_holdings):
     transaction.commit()
     return functional_holdings
 
 
-def test_archivist_sets_retention_and_access_mode_while_processing(holdings):
+def test_archivist_sets_retention_and_access_mode_while_processing(served):
     response = patch(
-        holdings, PROCESSING_DOCUMENT, "Archivist", {"maintenance": "04", "mode": "02"}
+        served, PROCESSING_DOCUMENT, "Archivist", {"maintenance": "04", "mode": "02"}
     )
     assert response.status_code == 204, response.text
-    document = holdings[PROCESSING_DOCUMENT]
+    document = served[PROCESSING_DOCUMENT]
     assert (document.maintenance, document.mode) == ("04", "02")
 
 
-def test_archivist_cannot_change_them_once_archived_over_rest(holdings):
-    document = holdings[CONDITIONAL_DOCUMENT]
+def test_archivist_cannot_change_them_once_archived_over_rest(served):
+    document = served[CONDITIONAL_DOCUMENT]
     before = (document.maintenance, document.mode)
     assert before != ("04", "03")
     response = patch(
-        holdings,
+        served,
         CONDITIONAL_DOCUMENT,
         "Archivist",
         {"maintenance": "04", "mode": "03", "organName": "Văn phòng UBND tỉnh"},
@@ -72,15 +72,15 @@ def test_archivist_cannot_change_them_once_archived_over_rest(holdings):
     assert document.organName == "Văn phòng UBND tỉnh"
 
 
-def test_head_of_archive_changes_them_once_archived_over_rest(holdings):
+def test_head_of_archive_changes_them_once_archived_over_rest(served):
     response = patch(
-        holdings,
+        served,
         CONDITIONAL_DOCUMENT,
         "ArchiveHead",
         {"maintenance": "04", "mode": "03"},
     )
     assert response.status_code == 204, response.text
-    document = holdings[CONDITIONAL_DOCUMENT]
+    document = served[CONDITIONAL_DOCUMENT]
     assert (document.maintenance, document.mode) == ("04", "03")
 
 
@@ -99,24 +99,22 @@ def control_names(browser):
     }
 
 
-def test_edit_form_lets_the_archivist_set_them_while_processing(
-    functional_app, holdings
-):
+def test_edit_form_lets_the_archivist_set_them_while_processing(functional_app, served):
     browser = browser_for(functional_app, "Archivist")
-    browser.open(holdings[PROCESSING_DOCUMENT].absolute_url() + "/edit")
+    browser.open(served[PROCESSING_DOCUMENT].absolute_url() + "/edit")
     browser.getControl(name=RETENTION).value = ["04"]
     browser.getControl(name=MODE).value = ["02"]
     browser.getControl(name="form.buttons.save").click()
     assert browser.headers["status"].startswith("200")
     transaction.begin()
-    document = holdings[PROCESSING_DOCUMENT]
+    document = served[PROCESSING_DOCUMENT]
     assert (document.maintenance, document.mode) == ("04", "02")
 
 
 def test_edit_form_leaves_them_out_for_the_archivist_once_archived(
-    functional_app, holdings
+    functional_app, served
 ):
-    document = holdings[CONDITIONAL_DOCUMENT]
+    document = served[CONDITIONAL_DOCUMENT]
     before = (document.maintenance, document.mode)
     browser = browser_for(functional_app, "Archivist")
     browser.open(document.absolute_url() + "/edit")
@@ -132,14 +130,92 @@ def test_edit_form_leaves_them_out_for_the_archivist_once_archived(
 
 
 def test_edit_form_lets_the_head_of_archive_change_them_once_archived(
-    functional_app, holdings
+    functional_app, served
 ):
     browser = browser_for(functional_app, "ArchiveHead")
-    browser.open(holdings[CONDITIONAL_DOCUMENT].absolute_url() + "/edit")
+    browser.open(served[CONDITIONAL_DOCUMENT].absolute_url() + "/edit")
     browser.getControl(name=RETENTION).value = ["04"]
     browser.getControl(name=MODE).value = ["03"]
     browser.getControl(name="form.buttons.save").click()
     assert browser.headers["status"].startswith("200")
     transaction.begin()
-    document = holdings[CONDITIONAL_DOCUMENT]
+    document = served[CONDITIONAL_DOCUMENT]
     assert (document.maintenance, document.mode) == ("04", "03")
+
+
+# -- Languages and notes: behaviors, stored as before ----------------------------------
+
+SHARED = {
+    "Fonds": {"vnarchive.language": "languageCode", "vnarchive.container_notes": None},
+    "Dossier": {
+        "vnarchive.language": "languageCode",
+        "vnarchive.container_notes": None,
+    },
+    "ArchivalDocument": {"vnarchive.language": None, "vnarchive.notes": None},
+    "PhotoRecord": {"vnarchive.notes": None},
+    "AudioVisualRecord": {"vnarchive.language": None, "vnarchive.notes": None},
+}
+
+
+@pytest.mark.parametrize("type_name", sorted(SHARED))
+def test_languages_and_notes_come_from_behaviors(portal, type_name):
+    from plone import api
+    from plone.dexterity.utils import iterSchemataForType
+
+    fti = api.portal.get_tool("portal_types")[type_name]
+    assert set(SHARED[type_name]) <= set(fti.behaviors)
+    main = fti.lookupSchema()
+    assert "languageCode" not in main.names()
+    assert "description" not in main.names()
+    owners = {
+        name: schema.__identifier__
+        for schema in iterSchemataForType(type_name)
+        for name in schema.names()
+        if name in ("languageCode", "description")
+    }
+    assert owners["description"].startswith("vnarchive.content.behaviors.notes.")
+    if "vnarchive.language" in SHARED[type_name]:
+        assert (
+            owners["languageCode"] == "vnarchive.content.behaviors.language.ILanguage"
+        )
+
+
+def test_notes_keep_the_length_of_their_level():
+    from vnarchive.content.behaviors.notes import IContainerNotes
+    from vnarchive.content.behaviors.notes import INotes
+
+    assert INotes["description"].max_length == 500
+    assert IContainerNotes["description"].max_length == 2000
+
+
+def test_values_stay_attributes_of_the_record(portal, holdings):
+    from vnarchive.content.behaviors.language import ILanguage
+    from vnarchive.content.behaviors.notes import INotes
+
+    document = holdings[CONDITIONAL_DOCUMENT]
+    # As a record saved before the behaviors holds them: plain attributes of the object.
+    document._p_activate()
+    document.__dict__["languageCode"] = ["01", "05"]
+    document.__dict__["description"] = "Ghi chú cũ"
+    assert ILanguage(document).languageCode == ["01", "05"]
+    assert INotes(document).description == "Ghi chú cũ"
+    ILanguage(document).languageCode = ["02"]
+    assert document.__dict__["languageCode"] == ["02"]  # no annotation, same name
+    assert document.Description() == "Ghi chú cũ"
+
+
+def test_notes_too_long_for_a_record_are_refused_over_rest(served):
+    response = patch(
+        served, PROCESSING_DOCUMENT, "Archivist", {"description": "x" * 501}
+    )
+    assert response.status_code == 400, response.text
+    assert "description" in str(response.json()["message"])
+    fine = patch(
+        served,
+        PROCESSING_DOCUMENT,
+        "Archivist",
+        {"description": "Ghi chú", "languageCode": ["01", "05"]},
+    )
+    assert fine.status_code == 204, fine.text
+    document = served[PROCESSING_DOCUMENT]
+    assert (document.description, document.languageCode) == ("Ghi chú", ["01", "05"])

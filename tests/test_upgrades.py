@@ -171,3 +171,44 @@ def roles_of(obj, permission):
     from AccessControl.PermissionRole import rolesForPermissionOn
 
     return set(rolesForPermissionOn(permission, obj))
+
+
+CONTENT_PROFILE = "vnarchive.content:default"
+SHARED_BEHAVIORS = (
+    "vnarchive.language",
+    "vnarchive.notes",
+    "vnarchive.container_notes",
+)
+
+
+def test_site_of_content_20261121001_gets_language_and_notes_behaviors(
+    setup_tool, portal
+):
+    from conftest import LAO_DOCUMENT
+    from vnarchive.content.behaviors.language import ILanguage
+    from vnarchive.content.upgrades.v20261209001 import BEHAVIORS
+
+    types = api.portal.get_tool("portal_types")
+    document = by_code(portal)[LAO_DOCUMENT]
+    languages = list(document.languageCode)
+    assert languages
+    # What a site of the previous version had: neither behavior in its types.
+    for type_name in BEHAVIORS:
+        fti = types[type_name]
+        fti.manage_changeProperties(
+            behaviors=tuple(b for b in fti.behaviors if b not in SHARED_BEHAVIORS)
+        )
+    setup_tool.setLastVersionForProfile(CONTENT_PROFILE, "20261121001")
+
+    steps = setup_tool.listUpgrades(CONTENT_PROFILE)
+    assert [".".join(step["dest"]) for step in steps] == ["20261209001"]
+    setup_tool.upgradeProfile(CONTENT_PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(CONTENT_PROFILE) == ("20261209001",)
+    for type_name, names in BEHAVIORS.items():
+        behaviors = types[type_name].behaviors
+        assert set(names) <= set(behaviors)
+        assert behaviors.index(names[0]) > behaviors.index("vnarchive.lifecycle")
+    assert ILanguage(document).languageCode == languages
+    assert document.languageCode == languages
+    assert setup_tool.getVersionForProfile(CONTENT_PROFILE) == "20261209001"

@@ -4,7 +4,6 @@ z3c.form and plone.restapi both turn text into values through `fromUnicode`, so 
 cleaning (trim, NFC, upper case) and the national checks happen once, here.
 """
 
-from vnarchive.content import _
 from vnarchive.content.dates import normalize_partial_date
 from vnarchive.content.dates import parse_partial_date
 from zope import schema
@@ -55,20 +54,3 @@ class PartialDateLine(schema.TextLine):
     def _validate(self, value):
         super()._validate(value)
         parse_partial_date(value)
-
-
-def language_codes_field():
-    """Ngôn ngữ: one or more codes of the national language list (Lao included)."""
-    return schema.List(
-        title=_("label_language", default="Ngôn ngữ"),
-        value_type=schema.Choice(vocabulary="vnarchive.vocabularies.language"),
-        required=False,
-        default=[],
-    )
-
-
-def notes_field(max_length):
-    """Ghi chú: the national `description` element, of the length each type allows."""
-    return schema.Text(
-        title=_("label_notes", default="Ghi chú"), required=False, max_length=max_length
-    )

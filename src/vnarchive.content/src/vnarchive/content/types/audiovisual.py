@@ -4,8 +4,6 @@ from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
 from vnarchive.content.errors import ArchivalValidationError
-from vnarchive.content.fields import language_codes_field
-from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.content.traversal import RecordItem
@@ -63,8 +61,6 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
         required=False,
     )
 
-    languageCode = language_codes_field()
-
     playTime = schema.TextLine(
         title=_("label_play_time", default="Thời lượng"),
         required=False,
@@ -75,8 +71,6 @@ class IAudioVisualRecord(model.Schema, IFileRecord):
     quality = schema.TextLine(
         title=_("label_quality", default="Chất lượng"), required=False, max_length=100
     )
-
-    description = notes_field(max_length=500)
 
 
 @implementer(IAudioVisualRecord)

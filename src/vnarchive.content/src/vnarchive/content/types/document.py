@@ -9,8 +9,6 @@ from vnarchive.content.behaviors.dating import DATE_HELP
 from vnarchive.content.errors import message_text
 from vnarchive.content.errors import SOURCE_LANGUAGE
 from vnarchive.content.fields import CodeLine
-from vnarchive.content.fields import language_codes_field
-from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.identifiers import check_code_notation
 from vnarchive.content.identifiers import check_code_number
@@ -81,8 +79,6 @@ class IArchivalDocument(model.Schema, IFileRecord):
         max_length=500,
     )
 
-    languageCode = language_codes_field()
-
     autograph = schema.Text(
         title=_("label_autograph", default="Bút tích"),
         description=_(
@@ -97,8 +93,6 @@ class IArchivalDocument(model.Schema, IFileRecord):
         required=False,
         default=False,
     )
-
-    description = notes_field(max_length=500)
 
 
 def number_and_symbol(number, notation):

@@ -5,7 +5,6 @@ from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.coding import check_dossier_code_free
 from vnarchive.content.fields import CodeLine
-from vnarchive.content.fields import language_codes_field
 from vnarchive.content.identifiers import check_dossier_number
 from vnarchive.content.identifiers import check_paper_file_code
 from vnarchive.content.identifiers import check_year
@@ -66,15 +65,6 @@ class IDossier(model.Schema, IDossierRecord):
         title=_("label_total_doc_in_dossier", default="Tổng số tài liệu trong hồ sơ"),
         required=False,
         min=0,
-    )
-
-    languageCode = language_codes_field()
-
-    description = schema.Text(
-        title=_("label_dossier_notes", default="Ghi chú"),
-        description=_("help_dossier_notes", default="Ghi cả tên người lập hồ sơ."),
-        required=False,
-        max_length=2000,
     )
 
     @invariant

@@ -4,8 +4,6 @@ from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.coding import check_fonds_code_free
 from vnarchive.content.fields import CodeLine
-from vnarchive.content.fields import language_codes_field
-from vnarchive.content.fields import notes_field
 from vnarchive.content.identifiers import check_agency_code
 from vnarchive.content.identifiers import check_fonds_code
 from vnarchive.content.interfaces import IFondsRecord
@@ -81,10 +79,6 @@ class IFonds(model.Schema, IFondsRecord):
         ),
         required=False,
     )
-
-    languageCode = language_codes_field()
-
-    description = notes_field(max_length=2000)
 
     @invariant
     def fonds_code_free(data):

@@ -3,7 +3,6 @@
 from plone.supermodel import model
 from vnarchive.content import _
 from vnarchive.content.behaviors.dating import DATE_HELP
-from vnarchive.content.fields import notes_field
 from vnarchive.content.fields import PartialDateLine
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.content.traversal import RecordItem
@@ -63,8 +62,6 @@ class IPhotoRecord(model.Schema, IFileRecord):
         required=False,
         max_length=30,
     )
-
-    description = notes_field(max_length=500)
 
 
 @implementer(IPhotoRecord)
