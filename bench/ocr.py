@@ -200,7 +200,12 @@ def figures(pages, documents, done):
 
 
 def run_row(name, n, seconds, cpu, ratio, cpu_ratio):
-    return [name, f"{seconds:.1f}", f"{n / seconds * 60:.1f}", ratio, f"{cpu:.1f}"] + [
+    return [
+        name,
+        f"{seconds:.1f}",
+        f"{n / seconds * 60:.1f}",
+        ratio,
+        f"{cpu:.1f}",
         f"{cpu / n:.2f}",
         f"{n / cpu * 60:.1f}",
         cpu_ratio,
@@ -260,7 +265,7 @@ def report(result, args, loads):
     )
     print()
     header = ["run", "wall s", "pages/min", "ratio", "CPU s", "CPU s/page"]
-    print(table(header + ["pages per CPU-min", "ratio"], runs, "lrrrrrrr"))
+    print(table([*header, "pages per CPU-min", "ratio"], runs, "lrrrrrrr"))
     print()
     print("Pipeline CPU by stage (worker processes and their Tesseract runs):")
     print()
@@ -293,7 +298,7 @@ def report(result, args, loads):
 
 def main():
     args = parse_args()
-    import vnarchive.digitization.cleanup  # noqa: F401
+    import vnarchive.digitization.cleanup
     import vnarchive.digitization.images  # noqa: F401
 
     # what a long-lived worker has done once: imports, fonts (the pools fork from here)

@@ -274,8 +274,12 @@ def report(results, info, settings, about):
         lines += [
             "",
             table(
-                ["request", "clients", f"ours ÷ {first} client"]
-                + [f"vanilla ÷ {first} client"],
+                [
+                    "request",
+                    "clients",
+                    f"ours ÷ {first} client",
+                    f"vanilla ÷ {first} client",
+                ],
                 scaling,
                 "llrr",
             ),
@@ -286,8 +290,17 @@ def report(results, info, settings, about):
         f"{about['cpus'] * 100} %):",
         "",
         table(
-            ["request", "clients", "site", "Zope clients", "ZEO", "nginx", "wrk"]
-            + ["everything else", "errors"],
+            [
+                "request",
+                "clients",
+                "site",
+                "Zope clients",
+                "ZEO",
+                "nginx",
+                "wrk",
+                "everything else",
+                "errors",
+            ],
             [
                 [kind, label, site]
                 + [fmt(cell[f"cpu_{role}"], 0) for role in CPU_ROLES]

@@ -189,7 +189,7 @@ def authorization(secret):
 
 
 def core_url(port, host="127.0.0.1"):
-    host = "127.0.0.1" if host in ("", "0.0.0.0", "*") else host
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "*") else host  # noqa: S104 - a test
     return f"http://{host}:{port}/solr/{CORE}"
 
 

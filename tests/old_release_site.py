@@ -310,7 +310,7 @@ def old_names_in_storage(storage):
     for oid in oids:
         try:
             data = storage.load(oid)[0]
-        except Exception:  # noqa: S112 - deleted objects (packed away) have no record
+        except Exception:  # deleted objects (packed away) have no record
             continue
         names = [name for name in OLD_MODULES if name.encode() in data]
         if names:

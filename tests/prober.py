@@ -177,7 +177,7 @@ def publishable_attributes(obj):
             continue
         try:
             value = getattr(base, name)
-        except Exception:  # noqa: BLE001 - an attribute that fails is not published
+        except Exception:  # an attribute that fails is not published
             continue
         if getattr(value, "__doc__", None) or getattr(base, f"{name}__doc__", None):
             names.add(name)

@@ -6,8 +6,8 @@ kind "clean-page") rendered with the sample page renderer.
 """
 
 from io import BytesIO
-from vnarchive.digitization.samples import render_page
 from vnarchive.content.files import IRecordFiles
+from vnarchive.digitization.samples import render_page
 
 import functools
 

@@ -202,8 +202,8 @@ def solr_holdings(solr_portal):
 
 __all__ = [
     "SolrServer",
-    "solr_server",
     "solr_functional",
-    "solr_portal",
     "solr_holdings",
+    "solr_portal",
+    "solr_server",
 ]

@@ -106,7 +106,7 @@ class Record:
 
     def markers(self, urls=True):
         found = [self.code, self.title, *self.texts]
-        return found + [self.path] if urls else found
+        return [*found, self.path] if urls else found
 
 
 @dataclass

@@ -251,8 +251,8 @@ def test_a_record_inside_a_closed_dossier_is_read_only(transferred_dossier, port
 
 def test_archived_records_stay_writable(make_document, portal):
     from review_data import set_pages
-    from vnarchive.policy.files import add_master_file
     from vnarchive.digitization.review import actions
+    from vnarchive.policy.files import add_master_file
 
     record = make_document("archived")
     as_user(portal, USERS["Archivist"])

@@ -111,7 +111,7 @@ def test_a_dossier_number_without_its_number_is_refused(portal, holdings, number
     fonds = holdings["UBQT"]
     before = set(fonds.objectIds())
     as_user(portal, USERS["Archivist"])
-    with pytest.raises(BadRequest, match="error_dossier_number_start|phải bắt đầu"):
+    with pytest.raises(BadRequest, match=r"error_dossier_number_start|phải bắt đầu"):
         create_record(
             fonds,
             "Dossier",

@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-import check_layout  # noqa: E402
+import check_layout
 
 
 PACKAGE = "vnarchive.digitization"

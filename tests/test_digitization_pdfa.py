@@ -121,7 +121,7 @@ def test_check_pdfa_finds_problems(pages):
 
 
 def test_regenerated_pdf_extracts_the_corrected_text(pages):
-    (image, page), _ = pages
+    (_image, page), _ = pages
     lines = page.page_text.text.split("\n")
     lines[0] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM (đã sửa)"
     del lines[1]  # the OCR split the first line; the reviewer joined it
@@ -136,7 +136,7 @@ def test_regenerated_pdf_extracts_the_corrected_text(pages):
 
 
 def test_lao_document_language_and_empty_text(pages):
-    _, (image, page) = pages
+    _, (_image, page) = pages
     data = build_pdfa([PdfPage(page.image_png_bytes, 200, None)], "ແຈ້ງການ", "lo")
     assert check_pdfa(data) == []
     assert pdftotext(data).strip() == ""

@@ -133,7 +133,7 @@ def test_headers(catalog):
 
 
 def test_every_msgid_translated(pot, catalog):
-    lang, path, entries, _headers = catalog
+    _lang, path, entries, _headers = catalog
     missing = sorted(msgid for msgid in pot if msgid not in entries)
     assert not missing, (
         f"{path}: {len(missing)} msgids missing (run scripts/i18n.sh): {missing}"

@@ -18,7 +18,7 @@ import transaction
 
 
 def test_archivist_corrects_and_approves_the_least_confident_document(
-    page,  # noqa: F811
+    page,
     functional_portal,
     functional_holdings,
 ):

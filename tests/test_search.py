@@ -60,7 +60,7 @@ def made_document(portal, dossier, **changes):
 
 
 @pytest.fixture
-def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
+def site(solr_portal, solr_holdings, solr_server):
     """The demo holdings and the ranking documents, indexed in Solr; OCR text on two pages
     of the published document. Returns (site URL, {name or code: record URL}, {name: code})."""
     from vnarchive.policy.search.service import reset_backend_state
@@ -198,7 +198,7 @@ def test_snippets_come_with_their_page(site):
     assert [s["page"] for s in item["snippets"]] == [3]
 
 
-def test_snippets_are_escaped(site, solr_portal):  # noqa: F811
+def test_snippets_are_escaped(site, solr_portal):
     site_url, urls, _codes = site
     from conftest import by_code
 
@@ -394,7 +394,7 @@ def test_search_box_leads_to_the_search_page(site):
 # -- Fallback --------------------------------------------------------------------------------
 
 
-def test_catalog_fallback_with_a_notice_for_staff(site, solr_server):  # noqa: F811
+def test_catalog_fallback_with_a_notice_for_staff(site, solr_server):
     """Solr stopped under the running site: search goes on in the catalog (folding, Telex
     and permissions included), staff are told, the public is not."""
     site_url, urls, _codes = site
@@ -434,7 +434,7 @@ def test_catalog_fallback_with_a_notice_for_staff(site, solr_server):  # noqa: F
     assert rest(site_url, ARCHIVIST, q="uy ban nhan dan")["backend"] == "solr"
 
 
-def test_catalog_only_site(solr_portal):  # noqa: F811
+def test_catalog_only_site(solr_portal):
     """Without Solr set up (make start without Java) the catalog answers, staff are told."""
     portal = solr_portal
     use_solr(portal, "")

@@ -101,7 +101,7 @@ def solr_only_documents(portal_path):
 
 
 @pytest.fixture
-def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
+def site(solr_portal, solr_holdings, solr_server):
     from vnarchive.policy.search.service import reset_backend_state
 
     reset_backend_state()

@@ -19,7 +19,7 @@ import transaction
 OCR = "Biên bản kiểm tra công tác lưu trữ tài liệu tại Lưu trữ lịch sử tỉnh Quảng Trị."
 
 
-def test_folded_query_snippet_and_facet(page, solr_portal, solr_holdings):  # noqa: F811
+def test_folded_query_snippet_and_facet(page, solr_portal, solr_holdings):
     from vnarchive.policy.search.service import reset_backend_state
 
     reset_backend_state()

@@ -19,7 +19,7 @@ import urllib.request
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import solrctl  # noqa: E402
+import solrctl
 
 
 JSON = {"Accept": "application/json"}

@@ -43,7 +43,7 @@ SECRET = {SECRET_DOSSIER, SECRET_DOCUMENT}  # "bí mật" in their titles
 
 
 @pytest.fixture
-def site(solr_portal, solr_holdings, solr_server):  # noqa: F811
+def site(solr_portal, solr_holdings, solr_server):
     portal = solr_portal
     setRoles(portal, TEST_USER_ID, ["Manager"])
     set_pages(solr_holdings[PUBLISHED_DOCUMENT], {2: PUBLIC_OCR})
@@ -88,7 +88,7 @@ def querystring_search(url, words, operation, user):
 @pytest.mark.parametrize("operation", OPERATIONS)
 @pytest.mark.parametrize("user", list(STAFF))
 def test_staff_find_vietnamese_words(site, operation, user):
-    url, hidden = site
+    url, _hidden = site
     auth = STAFF[user]
     searches = {
         "bí mật": SECRET | {"SOLR.ONLY.PUBLIC"},

@@ -77,7 +77,7 @@ def sent(monkeypatch):
 
 
 @pytest.fixture
-def site(solr_portal, solr_server):  # noqa: F811
+def site(solr_portal, solr_server):
     transaction.commit()
     solr_server.update(solr_only_documents("/".join(solr_portal.getPhysicalPath())))
     yield solr_portal
@@ -159,7 +159,7 @@ def test_sorting_and_paging_still_work(site, sent):
         b_size=1,
     ).json()
     assert data["items_total"] == 1  # only the public Solr document is visible
-    (url, params), *_ = selects(sent)
+    (_url, params), *_ = selects(sent)
     assert params["sort"] == ["sortable_title desc"]
 
 
@@ -244,7 +244,7 @@ def test_credentials_are_private_and_never_in_security_json(solr_server):
     security = json.loads(security_file.read_text())
     assert solr_server.secret["password"] not in security_file.read_text()
     stored = security["authentication"]["credentials"][solr_server.secret["login"]]
-    digest, salt = stored.split(" ")
+    _digest, salt = stored.split(" ")
     # Solr's Sha256AuthenticationProvider: base64(sha256(sha256(salt + password))) base64(salt)
     assert (
         solrctl.password_hash(solr_server.secret["password"], base64.b64decode(salt))
@@ -264,8 +264,8 @@ def test_the_site_searches_with_the_credentials(site, sent):
 
 
 def test_without_credentials_the_site_falls_back_to_its_catalog(site, sent):
-    from vnarchive.search import connection as solr
     from vnarchive.policy.search.service import reset_backend_state
+    from vnarchive.search import connection as solr
 
     solr.configure(registry_url(site), login="", password="")
     transaction.commit()

@@ -104,7 +104,7 @@ def test_transactions_are_closed_over_rest(site, role):
 
 
 def test_transactions_answer_the_manager(site):
-    url, records = site
+    url, _records = site
     response = requests.get(
         f"{url}/++api++/@transactions",
         auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),

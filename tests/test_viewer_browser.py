@@ -76,7 +76,7 @@ def test_anonymous_reads_a_published_document_and_searches_it(page, viewable):
     page.wait_for_selector(".DV-docViewer", timeout=WAIT)
     # The page images: documentviewer's large images, from blobs, rendered.
     wait_for_images(page, "img.DV-pageImage", 1)
-    loaded, total = loaded_images(page, "img.DV-pageImage")
+    loaded, _total = loaded_images(page, "img.DV-pageImage")
     assert loaded >= 1
     width = page.eval_on_selector("img.DV-pageImage", "i => i.naturalWidth")
     assert width in (700, 1000)  # the normal or the large size

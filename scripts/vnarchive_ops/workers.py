@@ -46,5 +46,5 @@ def start(conf):
         sys.exit(
             f"{', '.join(dead)} stopped at once; see {conf['var']}/log/{dead[0]}.log"
         )
-    queue = os.environ.get("VNARCHIVE_REDIS_URL") and "Redis" or "VAR/queue/huey.db"
+    queue = (os.environ.get("VNARCHIVE_REDIS_URL") and "Redis") or "VAR/queue/huey.db"
     print(f"{len(names)} digitization workers run (queue: {queue})")

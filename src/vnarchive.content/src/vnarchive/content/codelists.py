@@ -57,7 +57,7 @@ RETENTION = CodeList(
 
 PUBLIC = "01"
 CONDITIONAL = "02"
-SECRET = "03"
+SECRET = "03"  # noqa: S105 - the access mode code "secret", not a password
 
 ACCESS_MODE = CodeList(
     "access_mode",

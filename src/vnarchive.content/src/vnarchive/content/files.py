@@ -113,7 +113,7 @@ class PageData(Persistent):
 
     def set_text(self, text, source, confidence=None, words=None, language=None):
         if self.source is not None:
-            self.history = self.history + ((self.source, self.text, self.confidence),)
+            self.history = (*self.history, (self.source, self.text, self.confidence))
         self.text, self.source = text, source
         self.confidence = confidence
         if words is not None:

@@ -349,7 +349,7 @@ class Batch(Lease):
         rate = self.rate()
         eta = None
         if remaining and rate:
-            eta = int(round(remaining / rate))
+            eta = round(remaining / rate)
         elif not remaining and self.state in (PROCESSING, *FINISHED):
             eta = 0
         documents = list(self.documents.values())

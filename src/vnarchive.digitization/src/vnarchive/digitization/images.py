@@ -95,7 +95,8 @@ class PageImageError(ArchivalValidationError):
     """A file (or one of its pages) that cannot become page images."""
 
     def __init__(self, code, name, page=None, message="", **mapping):
-        assert code in CODES, code
+        if code not in CODES:
+            raise ValueError(f"unknown problem code {code!r}")
         self.code = code
         self.file_name = name
         self.page = page

@@ -23,6 +23,7 @@ ModuleSecurityInfo("vnarchive.policy.workflow.guards").declarePublic(
 
 # plone_lexicon pickles its splitter and normalizer: sites made before 2026-12 name them
 # under vnarchive.policy.solr.lexicon (the 20261208001 upgrade writes them again).
-from vnarchive.policy import lexicon  # noqa: E402
+from vnarchive.policy import lexicon  # noqa: E402 - after _ and the guards' declarations
+
 
 sys.modules.setdefault("vnarchive.policy.solr.lexicon", lexicon)

@@ -103,7 +103,7 @@ def process_page(site, batch_id, document_key, number, worker=None):
     try:
         data, languages = read(load)
         with Heartbeat(site, batch_id, key, token):
-            png, dpi, page_text = process(data, master, index, languages)
+            png, _dpi, page_text = process(data, master, index, languages)
     except ConflictError:
         raise
     except Exception as error:

@@ -219,7 +219,7 @@ class ViewerFiles(BrowserView):
 
     def __call__(self):
         _check_view(self.context)
-        if len(self.path) != 2 or self.path[0] not in SIZES + (TEXT,):
+        if len(self.path) != 2 or self.path[0] not in (*SIZES, TEXT):
             raise NotFound("/".join(self.path))
         folder, name = self.path
         match = PAGE_FILE.match(name)

@@ -176,7 +176,7 @@ class RecordConverter(dv.Converter):
         """Page images and texts into ZODB blobs; page texts folded for the search."""
         image_format = self.options["image_format"]
         files = OOBTree()
-        for folder in SIZES + (TEXT,):
+        for folder in (*SIZES, TEXT):
             directory = os.path.join(self.storage_dir, folder)
             for name in os.listdir(directory):
                 files[f"{folder}/{name}"] = dv.saveFileToBlob(

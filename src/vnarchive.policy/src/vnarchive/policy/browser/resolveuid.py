@@ -18,7 +18,7 @@ class ViewableResolveUIDView(ResolveUIDView):
         obj = viewable_or_not_found(uid=self.uuid, context=self.context)
         url = obj.absolute_url()
         if self.subpath:
-            url = "/".join([url] + self.subpath)
+            url = "/".join([url, *self.subpath])
         if self.request.QUERY_STRING:
             url += "?" + self.request.QUERY_STRING
         self.request.response.redirect(url, status=301)

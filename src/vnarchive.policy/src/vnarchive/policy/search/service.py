@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from plone import api
 from vnarchive.policy import _
 from vnarchive.policy.search import backends
+from vnarchive.policy.search.interfaces import ISearchBackend
 from vnarchive.policy.search.query import FACETS_BY_NAME
 from vnarchive.policy.search.query import parse
 from vnarchive.policy.search.query import SORT_TITLES
 from vnarchive.policy.search.query import SORTS
 from vnarchive.policy.search.query import YEAR_FACET
-from vnarchive.policy.search.interfaces import ISearchBackend
 from zope.component import queryUtility
 from zope.i18n import translate
 

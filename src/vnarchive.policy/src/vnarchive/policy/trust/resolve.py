@@ -127,7 +127,7 @@ def _by_path(site, path):
             return None
         try:
             child = obj._getOb(name, None)
-        except Exception:  # noqa: BLE001 - anything odd is "not found"
+        except Exception:  # anything odd is "not found"
             return None
         if child is None or aq_base(aq_parent(child)) is not aq_base(obj):
             return None
