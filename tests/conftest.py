@@ -65,6 +65,16 @@ globals().update(
 )
 
 
+@pytest.fixture(autouse=True)
+def fresh_ram_cache():
+    """Every test starts from the same layer database, so the catalog counter in Plone's
+    cache keys (navigation, portlets) repeats from test to test: forget what earlier tests
+    cached in this process."""
+    from plone.memoize.ram import global_cache
+
+    global_cache.invalidateAll()
+
+
 @pytest.fixture
 def package_name() -> str:
     return "vnarchive.policy"
@@ -157,6 +167,14 @@ def move_to(portal, obj, state):
     return obj
 
 
+def adder_for(container):
+    """Who adds a complete record to `container`: an archivist while it is processed; past
+    processing, retention and access mode are the head of the archive's to set (their write
+    permissions follow the container's state)."""
+    processing = api.content.get_state(container) == "processing"
+    return USERS["Archivist" if processing else "ArchiveHead"]
+
+
 @pytest.fixture
 def make_document(holdings, portal):
     """A new complete document, moved to the state asked for: in the processing dossier,
@@ -167,10 +185,7 @@ def make_document(holdings, portal):
         if dossier is None:
             published = "publish" in PATHS[state]
             dossier = PUBLISHED_DOSSIER if published else PROCESSING_DOSSIER
-        # A record added to a dossier past processing takes its retention and access mode
-        # from the head of the archive (their write permissions follow the dossier's state).
-        processing = api.content.get_state(holdings[dossier]) == "processing"
-        as_user(portal, USERS["Archivist" if processing else "ArchiveHead"])
+        as_user(portal, adder_for(holdings[dossier]))
         document = create_record(
             holdings[dossier], "ArchivalDocument", document_data(**changes)
         )

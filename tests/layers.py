@@ -57,6 +57,7 @@ class DemoHoldingsLayer(PloneSandboxLayer):
         from plone.app.testing import setRoles
         from plone.app.testing import TEST_USER_ID
         from plone.app.testing import TEST_USER_NAME
+        from Products.CMFCore.indexing import processQueue
         from vnarchive.policy import demo
         from zope.globalrequest import setRequest
 
@@ -65,6 +66,9 @@ class DemoHoldingsLayer(PloneSandboxLayer):
         setRoles(portal, TEST_USER_ID, ["Manager"])
         login(portal, TEST_USER_NAME)
         demo.load(portal, DEMO_FILE)
+        # The catalog's queue is processed at commit by a hook of the transaction the
+        # layer does not commit through: index what the demo queued now.
+        processQueue()
         setRoles(portal, TEST_USER_ID, ["Member"])
         setRequest(None)
 

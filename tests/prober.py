@@ -138,7 +138,7 @@ def channels_for(obj, layers=None):
     """
     provided = providedBy(aq_base(obj))
     found = set()
-    for registration in getGlobalSiteManager().registeredAdapters():
+    for registration in registered_adapters(getGlobalSiteManager()):
         required = registration.required
         name = registration.name
         if not name or not _browser_layer(required[-1], layers):
@@ -159,6 +159,23 @@ def channels_for(obj, layers=None):
     return sorted(
         found, key=lambda channel: (channel.kind, channel.name, channel.method)
     )
+
+
+def registered_adapters(registry):
+    """The adapters of `registry` and of every registry it builds on.
+
+    Test layers stack registries (plone.testing pushes one per layer that loads ZCML, and
+    the demo holdings' layer sits on the one with our ZCML): the registry a test sees holds
+    only its own registrations, its bases the rest."""
+    seen = set()
+    pending = [registry]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield from current.registeredAdapters()
+        pending.extend(current.__bases__)
 
 
 def _browser_layer(interface, layers):

@@ -194,8 +194,15 @@ def solr_portal(solr_functional):
 
 @pytest.fixture
 def solr_holdings(solr_portal):
-    """The demo holdings, committed (so collective.solr indexed them), by archival code."""
+    """The demo holdings, indexed in Solr, by archival code.
+
+    The test layer loaded them before Solr was configured: reindexing them (and the site,
+    which the catalog holds too) queues them for collective.solr, which sends them when the
+    transaction commits."""
     records = load_holdings(solr_portal)
+    for record in records.values():
+        record.reindexObject()
+    solr_portal.reindexObject()
     transaction.commit()
     return records
 

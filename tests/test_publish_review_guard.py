@@ -124,15 +124,15 @@ def test_the_record_page_says_why(portal, pending):
 def test_rest_workflow_publish_is_refused_until_approved(
     functional_portal, functional_holdings, queue_db
 ):
+    from conftest import adder_for
     from conftest import document_data
     from conftest import move_to
     from vnarchive.policy.records import create_record
 
     portal = functional_portal
-    as_user(portal, USERS["Archivist"])
-    record = create_record(
-        functional_holdings[PUBLISHED_DOSSIER], "ArchivalDocument", document_data()
-    )
+    dossier = functional_holdings[PUBLISHED_DOSSIER]
+    as_user(portal, adder_for(dossier))
+    record = create_record(dossier, "ArchivalDocument", document_data())
     move_to(portal, record, "archived")
     set_pages(record, [(TEXTS["low"], 45.0)])
     login(portal, TEST_USER_NAME)

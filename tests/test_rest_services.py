@@ -6,6 +6,7 @@ endpoints exist only where it is installed.
 """
 
 from plone.rest.interfaces import IService
+from prober import registered_adapters
 from test_digitization_queue import queue_db  # noqa: F401 - the fixture
 from test_review import http  # noqa: F401 - the fixture
 from vnarchive.digitization.interfaces import IVnarchiveDigitizationLayer
@@ -21,18 +22,10 @@ ENDPOINT_MODULE = re.compile(
 )
 
 
-def registrations(registry):
-    """Adapter registrations of `registry` and of the registries under it (the test
-    layers stack a registry on the one that loaded the ZCML)."""
-    yield from registry.registeredAdapters()
-    for base in registry.__bases__:
-        yield from registrations(base)
-
-
 def our_services():
     """(endpoint name, method, class written in vnarchive, registered for, layer)."""
     found = []
-    for registration in registrations(getGlobalSiteManager()):
+    for registration in registered_adapters(getGlobalSiteManager()):
         factory = registration.factory
         if not (isinstance(factory, type) and IService.implementedBy(factory)):
             continue

@@ -7,6 +7,7 @@ diacritics ranked above folded ones, the REST shape, bad input, and the catalog 
 (with the staff notice) when Solr is stopped under the running site.
 """
 
+from conftest import adder_for
 from conftest import CONDITIONAL_DOCUMENT
 from conftest import DEMO_PASSWORD
 from conftest import document_data
@@ -53,7 +54,7 @@ MADE = {
 
 
 def made_document(portal, dossier, **changes):
-    login(portal, USERS["Archivist"])
+    login(portal, adder_for(dossier))
     document = create_record(dossier, "ArchivalDocument", document_data(**changes))
     login(portal, TEST_USER_NAME)
     return document
