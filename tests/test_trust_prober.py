@@ -241,7 +241,7 @@ def test_no_channel_tells_a_hidden_record_from_a_missing_one(probed, solr_server
         print("LEAK", leak)
     for failure in sorted(report.failures):
         print("FAILURE (5xx, not a leak)", failure)
-    assert report.channels > 500
+    assert report.channels > 800  # 886 on 2026-12-08: the add-ons add theirs
     assert report.probes > 10 * report.channels
     assert [str(leak) for leak in report.leaks] == []
 
