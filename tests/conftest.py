@@ -111,6 +111,21 @@ def holdings(portal):
 
 
 @pytest.fixture
+def queue_db(tmp_path, monkeypatch):
+    """A fresh SQLite digitization queue, VAR and import root for this test."""
+    from vnarchive.digitization import queue
+
+    monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
+    monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
+    monkeypatch.setenv("VNARCHIVE_IMPORT_ROOT", str(tmp_path / "import"))
+    monkeypatch.delenv("VNARCHIVE_REDIS_URL", raising=False)
+    (tmp_path / "import").mkdir()
+    queue.reset()
+    yield tmp_path
+    queue.reset()
+
+
+@pytest.fixture
 def manager(portal):
     setRoles(portal, TEST_USER_ID, ["Manager"])
     return portal

@@ -21,7 +21,6 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from review_data import set_pages
 from review_data import TEXTS
-from test_digitization_queue import queue_db  # noqa: F401 - the fixture
 from vnarchive.content.files import IRecordFiles
 from vnarchive.policy.journal import entries
 

@@ -13,7 +13,6 @@ from batches import scan
 from conftest import USERS
 from pathlib import Path
 from test_digitization_queue import drain
-from test_digitization_queue import queue_db  # noqa: F401 - a fixture
 from test_digitization_queue import site  # noqa: F401 - a fixture
 from test_digitization_queue import start
 from types import SimpleNamespace

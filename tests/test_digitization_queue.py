@@ -42,19 +42,6 @@ import zipfile
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture
-def queue_db(tmp_path, monkeypatch):
-    """A fresh SQLite queue and VAR for this test."""
-    monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
-    monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
-    monkeypatch.setenv("VNARCHIVE_IMPORT_ROOT", str(tmp_path / "import"))
-    monkeypatch.delenv("VNARCHIVE_REDIS_URL", raising=False)
-    (tmp_path / "import").mkdir()
-    queue.reset()
-    yield tmp_path
-    queue.reset()
-
-
 def drain(site, limit=200, identifier="test-worker"):
     """Run queued jobs as a worker does, until the queue is empty; the outcomes."""
     huey = queue.get_huey()

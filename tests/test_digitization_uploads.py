@@ -12,7 +12,6 @@ from batches import scan
 from conftest import PROCESSING_DOCUMENT
 from conftest import USERS
 from test_digitization_queue import drain
-from test_digitization_queue import queue_db  # noqa: F401 - a fixture
 from test_digitization_queue import site  # noqa: F401 - a fixture
 from test_digitization_queue import start
 from vnarchive.content.files import IRecordFiles

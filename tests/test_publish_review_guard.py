@@ -30,19 +30,6 @@ def transitions(record):
 
 
 @pytest.fixture
-def queue_db(tmp_path, monkeypatch):
-    """A fresh SQLite queue for this test (as tests/test_review.py)."""
-    from vnarchive.digitization import queue as jobs
-
-    monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
-    monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
-    monkeypatch.delenv("VNARCHIVE_REDIS_URL", raising=False)
-    jobs.reset()
-    yield jobs
-    jobs.reset()
-
-
-@pytest.fixture
 def pending(make_document, portal, queue_db):
     """An archived public document in a published dossier, one OCR page of 45 %."""
     record = make_document("archived", dossier=PUBLISHED_DOSSIER)

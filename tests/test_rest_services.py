@@ -7,7 +7,6 @@ endpoints exist only where it is installed.
 
 from plone.rest.interfaces import IService
 from prober import registered_adapters
-from test_digitization_queue import queue_db  # noqa: F401 - the fixture
 from test_review import http  # noqa: F401 - the fixture
 from vnarchive.digitization.interfaces import IVnarchiveDigitizationLayer
 from vnarchive.policy.interfaces import IVnarchivePolicyLayer

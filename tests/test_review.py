@@ -14,6 +14,7 @@ from plone.app.testing import TEST_USER_NAME
 from review_data import set_pages
 from review_data import TEXTS
 from vnarchive.content.files import IRecordFiles
+from vnarchive.digitization import queue as jobs
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.review import queue
 from vnarchive.policy.journal import entries
@@ -341,7 +342,7 @@ def http(functional_portal, functional_holdings, queue_db):
     transaction.commit()
     site = portal.absolute_url()
     return {
-        "jobs": queue_db,
+        "jobs": jobs,
         "site": site,
         "docs": {key: doc.absolute_url() for key, doc in docs.items()},
         "codes": {key: doc.docCode for key, doc in docs.items()},
@@ -606,19 +607,6 @@ def test_review_screen_form_saves_with_the_authenticator(http):
 # -- The PDF/A follows the corrected text ------------------------------------------
 
 
-@pytest.fixture
-def queue_db(tmp_path, monkeypatch):
-    """A fresh SQLite queue for this test (as tests/test_digitization_queue.py)."""
-    from vnarchive.digitization import queue as jobs
-
-    monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
-    monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
-    monkeypatch.delenv("VNARCHIVE_REDIS_URL", raising=False)
-    jobs.reset()
-    yield jobs
-    jobs.reset()
-
-
 def run_queue(site, jobs):
     """Run the queued jobs as a worker does; [(job, outcome)]."""
     from vnarchive.digitization import worker
@@ -675,15 +663,15 @@ def test_pdfa_is_rebuilt_with_the_corrected_text(
     )
     doc.reindexObject()
     transaction.commit()
-    assert queue_db.length() == 0
+    assert jobs.length() == 0
 
     corrected = page_text.text.replace("1975", "1976")
     actions.save_correction(doc, 1, corrected)
     transaction.commit()  # the rebuild is asked for when the correction is committed
-    assert queue_db.length() == 1
+    assert jobs.length() == 1
     login(portal, TEST_USER_NAME)
 
-    assert run_queue(portal, queue_db) == [("build", "built")]
+    assert run_queue(portal, jobs) == [("build", "built")]
     transaction.begin()
     pdf = IRecordFiles(doc).get(pdfa_name(doc))
     assert pdf.kind == "pdfa"

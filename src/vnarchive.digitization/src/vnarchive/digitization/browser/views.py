@@ -21,11 +21,10 @@ from vnarchive.digitization.tasks import intake
 from vnarchive.digitization.tasks.errors import BatchError
 from vnarchive.policy.browser.times import iso_time
 from vnarchive.policy.browser.times import local_time
+from vnarchive.policy.subpath import SubpathParams
 from vnarchive.policy.trust.resolve import viewable_object
 from zExceptions import NotFound
 from zope.i18n import translate
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 import csv
 import io
@@ -157,18 +156,9 @@ class ImportBatch(BrowserView):
         return ""
 
 
-@implementer(IPublishTraverse)
-class Batches(BrowserView):
+class Batches(SubpathParams, BrowserView):
     list_template = ViewPageTemplateFile("templates/batches.pt")
     batch_template = ViewPageTemplateFile("templates/batch.pt")
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
 
     def __call__(self):
         if not self.params:

@@ -18,8 +18,7 @@ from vnarchive.digitization import _
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.review.images import clean_page
 from vnarchive.policy.errors import service_error
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
+from vnarchive.policy.subpath import SubpathParams
 
 import transaction
 
@@ -55,15 +54,8 @@ class ReviewService(Service):
         return data
 
 
-@implementer(IPublishTraverse)
-class TraversingService(ReviewService):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
+class TraversingService(SubpathParams, ReviewService):
+    """A review service that takes the rest of the URL as parameters."""
 
 
 def page_summary(record, page):

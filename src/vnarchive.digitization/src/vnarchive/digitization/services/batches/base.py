@@ -14,9 +14,8 @@ On the site root, staff only ("vnarchive: Manage files"). The request only store
 from plone import api
 from plone.restapi.services import Service
 from vnarchive.digitization import batches as model
+from vnarchive.policy.subpath import SubpathParams
 from zExceptions import NotFound
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 
 def serialize(batch, base, full=False):
@@ -25,16 +24,7 @@ def serialize(batch, base, full=False):
     return data
 
 
-@implementer(IPublishTraverse)
-class BatchService(Service):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class BatchService(SubpathParams, Service):
     @property
     def base(self):
         return api.portal.get().absolute_url()
