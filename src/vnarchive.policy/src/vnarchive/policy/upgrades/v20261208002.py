@@ -4,8 +4,9 @@ The retention (`maintenance`) and the access mode (`mode`) have write permission
 own, "vnarchive: Modify retention" and "vnarchive: Modify access mode": the rolemap gives
 their defaults and the record workflow manages them per state (the archivist while
 processing, the head of the archive afterwards, nobody in a closed state). A site made
-before gets the rolemap and the workflow again, applied to every record; then the content
-profile's own upgrades (the language and notes behaviors in the types).
+before gets the rolemap and the workflow again (`upgradeDepends` in configure.zcml), applied
+here to every record; then the content profile's own upgrades (the language and notes
+behaviors in the types).
 """
 
 from plone import api
@@ -14,13 +15,10 @@ import logging
 
 
 logger = logging.getLogger(__name__)
-PROFILE = "profile-vnarchive.policy:default"
 CONTENT_PROFILE = "vnarchive.content:default"
 
 
 def upgrade(setup_tool):
-    for step in ("rolemap", "workflow"):
-        setup_tool.runImportStepFromProfile(PROFILE, step, run_dependencies=False)
     changed = api.portal.get_tool("portal_workflow").updateRoleMappings()
     logger.info("Updated the permissions of %s objects", changed)
     setup_tool.upgradeProfile(CONTENT_PROFILE)
