@@ -21,17 +21,9 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def var(tmp_path, monkeypatch):
-    from vnarchive.digitization import queue
-
-    monkeypatch.setenv("VNARCHIVE_VAR", str(tmp_path / "var"))
-    monkeypatch.setenv("VNARCHIVE_QUEUE_DB", str(tmp_path / "var" / "queue.db"))
-    monkeypatch.setenv("VNARCHIVE_IMPORT_ROOT", str(tmp_path / "import"))
-    monkeypatch.delenv("VNARCHIVE_REDIS_URL", raising=False)
-    (tmp_path / "import").mkdir()
-    queue.reset()
-    yield tmp_path / "var"
-    queue.reset()
+def var(queue_db):
+    """The VAR folder of a fresh queue (conftest's queue_db)."""
+    return queue_db / "var"
 
 
 def test_the_demo_batch_is_a_valid_plan_and_starts(portal, holdings, manager, var):
