@@ -14,11 +14,11 @@ from plone import api
 from plone.uuid.interfaces import IUUID
 from vnarchive.content import _
 from vnarchive.content import identifiers
+from vnarchive.content.annotations import annotated_tree
 from vnarchive.content.identifiers import InvalidCode
 from vnarchive.content.interfaces import IDossierRecord
 from vnarchive.content.interfaces import IFondsRecord
 from vnarchive.content.interfaces import IHasRecordCodes
-from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import getSite
 
 
@@ -41,10 +41,7 @@ def _site(context=None):
 
 
 def code_registry(context=None, create=False):
-    annotations = IAnnotations(_site(context))
-    registry = annotations.get(REGISTRY_KEY)
-    if registry is None and create:
-        registry = annotations[REGISTRY_KEY] = OOBTree()
+    registry = annotated_tree(_site(context), REGISTRY_KEY, create)
     return registry if registry is not None else OOBTree()
 
 

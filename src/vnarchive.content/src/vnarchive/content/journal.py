@@ -11,11 +11,10 @@ nothing else (views and downloads are journaled on GET: see vnarchive.policy.jou
 """
 
 from BTrees.LOBTree import LOBTree
-from BTrees.OOBTree import OOBTree
 from datetime import datetime
 from datetime import UTC
 from persistent import Persistent
-from zope.annotation.interfaces import IAnnotations
+from vnarchive.content.annotations import annotated_tree
 
 
 JOURNAL_KEY = "vnarchive.content.journal"
@@ -100,11 +99,7 @@ def tree_path(tree, key):
 
 
 def _journals(site, create=False):
-    annotations = IAnnotations(site)
-    journals = annotations.get(JOURNAL_KEY)
-    if journals is None and create:
-        journals = annotations[JOURNAL_KEY] = OOBTree()
-    return journals
+    return annotated_tree(site, JOURNAL_KEY, create)
 
 
 def journal_for(site, uid, create=False):

@@ -25,7 +25,7 @@ from datetime import datetime
 from datetime import UTC
 from persistent import Persistent
 from persistent.list import PersistentList
-from zope.annotation.interfaces import IAnnotations
+from vnarchive.content.annotations import annotated_tree
 
 import os
 import secrets
@@ -419,11 +419,7 @@ def _unique_microseconds(tree):
 
 
 def container(site, create=False):
-    annotations = IAnnotations(site)
-    batches = annotations.get(BATCHES_KEY)
-    if batches is None and create:
-        batches = annotations[BATCHES_KEY] = OOBTree()
-    return batches
+    return annotated_tree(site, BATCHES_KEY, create)
 
 
 def new_id():

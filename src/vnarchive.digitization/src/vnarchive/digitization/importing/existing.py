@@ -7,14 +7,13 @@ says when the files of a row may not go to such a record.
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
-from BTrees.OOBTree import OOBTree
 from plone.app.uuid.utils import uuidToObject
 from vnarchive.content import coding
+from vnarchive.content.annotations import annotated_tree
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.content.types.dossier import IDossier
 from vnarchive.digitization import _
-from zope.annotation.interfaces import IAnnotations
 
 
 # a dossier's annotation: sha256 of each file imported into it -> UID of its record
@@ -31,11 +30,7 @@ def holder(site, code):
 
 def imported_checksums(dossier, create=False):
     """sha256 -> record UID of the files imported into `dossier` (None: none yet)."""
-    annotations = IAnnotations(dossier)
-    mapping = annotations.get(CHECKSUMS_KEY)
-    if mapping is None and create:
-        mapping = annotations[CHECKSUMS_KEY] = OOBTree()
-    return mapping
+    return annotated_tree(dossier, CHECKSUMS_KEY, create)
 
 
 def record_by_checksums(dossier, checksums):
