@@ -63,6 +63,10 @@ status: ## Show what runs (database, Zope clients, load balancer)
 test: install ## Run the whole test suite
 	$(BIN)/pytest
 
+.PHONY: test-quick
+test-quick: install ## Run the tests that start no processes (tests/processes is left out)
+	$(BIN)/pytest -m "not slow"
+
 .PHONY: lint
 lint: install ## Check style and layout: ruff, zpretty, file sizes and one-way imports
 	$(BIN)/ruff check src tests scripts bench
@@ -88,7 +92,7 @@ changelog: install ## Write the news/ fragments into CHANGELOG.md (make changelo
 .PHONY: i18n
 i18n: install ## Re-extract the vnarchive msgids and sync the vi/en/lo catalogs
 	scripts/i18n.sh
-	$(BIN)/pytest -q tests/test_i18n.py
+	$(BIN)/pytest -q tests/setup/test_i18n.py
 
 .PHONY: constraints
 constraints: ## Re-pin constraints.txt from the current environment

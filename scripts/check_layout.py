@@ -1,4 +1,4 @@
-"""Check the layout rules of the house (`make lint` runs this; tests/test_layout.py too).
+"""Check the layout rules of the house (`make lint` runs this; tests/setup/test_layout.py too).
 
 - No Python file in src/, scripts/ or bench/ over MAX_LINES lines: split it where it divides.
 - Imports go one way between the distributions: content <- policy <- add-ons.
@@ -111,13 +111,7 @@ def cycles(graph):
             elif target in on_stack:
                 low[node] = min(low[node], index[target])
         if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
+            group = _pop_group(stack, on_stack, node)
             if len(group) > 1:
                 groups.append(sorted(group))
 
@@ -126,6 +120,17 @@ def cycles(graph):
         if node not in index:
             visit(node)
     return sorted(groups)
+
+
+def _pop_group(stack, on_stack, root):
+    """Take the group whose first-visited module is `root` off Tarjan's stack."""
+    group = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        group.append(member)
+        if member == root:
+            return group
 
 
 def problems(root=ROOT):

@@ -52,10 +52,11 @@ from vnarchive.digitization.samples import SAMPLE_TEXTS
 import csv
 import io
 import struct
+import transaction
 import zlib
 
 
-# The processing dossier of the demo holdings (tests/conftest.py PROCESSING_DOSSIER).
+# The processing dossier of the demo holdings (helpers.PROCESSING_DOSSIER).
 DEFAULT_DOSSIER = "000.00.00.H56.2024.02.KH"
 SPECIAL = ("kind", "fonds", "dossier", "files")
 
@@ -435,3 +436,29 @@ def own_holdings(folder, fonds, agency, manifest="csv"):
         ),
     ]
     return make_batch(folder, documents=rows, manifest=manifest, delimiter=";"), dossier
+
+
+def drain(site, limit=200, identifier="test-worker"):
+    """Run queued jobs as a worker does, until the queue is empty; the outcomes."""
+    from vnarchive.digitization import queue
+    from vnarchive.digitization import worker
+
+    huey = queue.get_huey()
+    worker._current.update(site=site, id=identifier, job=None)
+    outcomes = []
+    for _ in range(limit):
+        message = huey.dequeue()
+        if message is None:
+            return outcomes
+        outcomes.append((message.args[0], huey.execute(message)))
+        transaction.abort()
+    raise AssertionError(f"the queue did not empty: {outcomes[-5:]}")
+
+
+def start(site, folder, **options):
+    """Start a batch from `folder` as admin, committed; its id."""
+    from vnarchive.digitization.tasks.intake import start_batch
+
+    batch = start_batch(site, "admin", folder=str(folder), **options)
+    transaction.commit()
+    return batch.id

@@ -1,14 +1,20 @@
-from layers import DEMO_FILE  # noqa: F401 - tests import it from here
+from channels import VISITORS
+from helpers import adder_for
+from helpers import as_user
+from helpers import document_data
+from helpers import load_holdings
+from helpers import move_to
+from helpers import PATHS
+from helpers import PROCESSING_DOSSIER
+from helpers import PUBLISHED_DOSSIER
+from helpers import ROOT
 from layers import FUNCTIONAL_TESTING
 from layers import INTEGRATION_TESTING
-from pathlib import Path
-from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from pytest_plone import fixtures_factory
-from zope.globalrequest import setRequest
 
 import os
 import pytest
@@ -18,42 +24,24 @@ import pytest
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 
-pytest_plugins = ["pytest_plone"]
+# Fixtures every area may ask for: the real Solr (started when first asked for) and the
+# real browser.
+pytest_plugins = ["pytest_plone", "solr_fixtures", "browsers"]
 
-ROOT = Path(__file__).resolve().parent.parent
+# Areas whose tests start processes of their own: slow, left out by `make test-quick`.
+SLOW_AREAS = {"processes"}
+TESTS = ROOT / "tests"
 
-DEMO_PASSWORD = "vnarchive-demo"
 
-# Demo records the tests refer to, by archival code.
-FONDS = "UBQT"
-PUBLISHED_DOSSIER = "000.00.00.H56.2010.01.TH"
-PUBLISHED_DOCUMENT = "000.00.00.H56.2010.01.TH.0000001"  # has a master scan
-CONDITIONAL_DOCUMENT = "000.00.00.H56.2010.01.TH.0000003"  # archived, access 02
-LAO_DOCUMENT = "000.00.00.H56.1977.05.HT.0000002"
-PHOTO = "000.00.00.H56.1977.05.HT.0000004"
-CONDITIONAL_DOSSIER = "000.00.00.H56.2015.12.TCCB"
-SECRET_DOSSIER = "000.00.00.H56.2018.03.BM"
-SECRET_DOCUMENT = "000.00.00.H56.2018.03.BM.0000001"
-UNDER_REVIEW_DOCUMENT = "000.00.00.H56.2021.07.VP.0000001"
-PROCESSING_DOSSIER = "000.00.00.H56.2024.02.KH"
-PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"
+def pytest_collection_modifyitems(items):
+    """Mark every test with its area (the folder under tests/: `pytest -m search`), and the
+    areas that start processes as slow."""
+    for item in items:
+        area = item.path.relative_to(TESTS).parts[0]
+        item.add_marker(area)
+        if area in SLOW_AREAS:
+            item.add_marker(pytest.mark.slow)
 
-RECORD_TYPES = [
-    "Fonds",
-    "Dossier",
-    "ArchivalDocument",
-    "PhotoRecord",
-    "AudioVisualRecord",
-]
-
-# Demo accounts and the roles their groups give.
-USERS = {
-    "Archivist": "luutruvien",
-    "Appraiser": "thamdinh",
-    "ArchiveHead": "lanhdao",
-    "Curator": "bientap",
-    "ArchiveReader": "docgia",
-}
 
 globals().update(
     fixtures_factory(
@@ -78,30 +66,6 @@ def fresh_ram_cache():
 @pytest.fixture
 def package_name() -> str:
     return "vnarchive.policy"
-
-
-def load_holdings(portal):
-    """The demo holdings, by archival code: the test layer loaded them once (layers.py)."""
-    setRequest(portal.REQUEST)
-    return by_code(portal)
-
-
-def by_code(portal):
-    catalog = api.portal.get_tool("portal_catalog")
-    return {
-        brain.archival_code: brain._unrestrictedGetObject()
-        for brain in catalog.unrestrictedSearchResults(portal_type=RECORD_TYPES)
-    }
-
-
-def force_state(obj, state):
-    """Put `obj` in `state` without a transition (no guard, no subscriber), as a site made
-    before a rule may hold it."""
-    workflow = api.portal.get_tool("portal_workflow")
-    status = dict(workflow.getStatusOf("vnarchive_record_workflow", obj))
-    status["review_state"] = state
-    workflow.setStatusOf("vnarchive_record_workflow", obj, status)
-    obj.reindexObject()
 
 
 @pytest.fixture
@@ -138,58 +102,6 @@ def functional_holdings(functional_portal):
     return load_holdings(functional_portal)
 
 
-PATHS = {
-    "processing": (),
-    "archived": ("archive",),
-    "published": ("archive", "publish"),
-    "review_destruction": ("archive", "propose_destruction"),
-    "destroyed": ("archive", "propose_destruction", "destroy"),
-    "transferred": ("archive", "transfer"),
-}
-
-
-def document_data(**changes):
-    data = {
-        "typeName": "07",
-        "codeNumber": "9",
-        "codeNotation": "TB-UBND",
-        "issuedDate": "02/01/2020",
-        "organName": "Ủy ban nhân dân tỉnh Quảng Trị",
-        "subjectText": "Thông báo lịch tiếp công dân",
-        "languageCode": ["01"],
-        "numberOfPage": 2,
-        "maintenance": "06",
-        "mode": "01",
-        "confidenceLevel": "01",
-    }
-    data.update(changes)
-    return data
-
-
-def as_user(portal, username):
-    """Log in as a demo user (real roles in context, as workflow guards read them)."""
-    login(portal, username)
-
-
-def move_to(portal, obj, state):
-    """Take `obj` along the workflow to `state`, each step done by someone allowed to."""
-    for transition in PATHS[state]:
-        as_user(portal, USERS["ArchiveHead"])
-        api.content.transition(
-            obj=obj, transition=transition, comment=f"test {transition}"
-        )
-    login(portal, TEST_USER_NAME)
-    return obj
-
-
-def adder_for(container):
-    """Who adds a complete record to `container`: an archivist while it is processed; past
-    processing, retention and access mode are the head of the archive's to set (their write
-    permissions follow the container's state)."""
-    processing = api.content.get_state(container) == "processing"
-    return USERS["Archivist" if processing else "ArchiveHead"]
-
-
 @pytest.fixture
 def make_document(holdings, portal):
     """A new complete document, moved to the state asked for: in the processing dossier,
@@ -208,3 +120,9 @@ def make_document(holdings, portal):
         return move_to(portal, document, state)
 
     return make
+
+
+@pytest.fixture(params=list(VISITORS))
+def visitor(request):
+    """Who is looking: None (anonymous) or the reader's credentials."""
+    return VISITORS[request.param]

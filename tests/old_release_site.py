@@ -36,7 +36,7 @@ OLD_MODULES = (
 )
 # Distributions made since the previous release.
 NEW_DISTRIBUTIONS = ("vnarchive.digitization", "vnarchive.search")
-# Demo records (tests/conftest.py names them too).
+# Demo records (tests/helpers.py names them too).
 PUBLISHED_DOCUMENT = "000.00.00.H56.2010.01.TH.0000001"  # published, has a master scan
 PROCESSING_DOSSIER = "000.00.00.H56.2024.02.KH"
 PROCESSING_DOCUMENT = "000.00.00.H56.2024.02.KH.0000001"

@@ -17,7 +17,7 @@ Missing java or mvn FAILS the tests that use these fixtures (they never skip). S
 about 5 s; the first build fetches the jars from Maven Central (later builds are offline).
 """
 
-from conftest import load_holdings
+from helpers import load_holdings
 from pathlib import Path
 from processes import free_port
 from zope.component.hooks import setSite
