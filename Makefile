@@ -10,7 +10,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the project needs (installed by `make install` when run as root).
 APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql wrk \
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-lao tesseract-ocr-eng tesseract-ocr-fra \
-  poppler-utils qpdf ghostscript graphicsmagick fonts-lao redis-server
+  poppler-utils qpdf ghostscript graphicsmagick fonts-lao redis-server \
+  fonts-liberation softhsm2 opensc libnss3-tools
 
 .PHONY: help
 help: ## Show the targets
