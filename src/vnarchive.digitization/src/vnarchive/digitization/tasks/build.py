@@ -54,56 +54,91 @@ def _pages_for_pdf(record):
 @job("build")
 def build_document(site, uid, batch_id=None, document_key=None, worker=None):
     """Build the PDF/A of a record from its clean pages and texts; reindex; viewer."""
+    build = _Build(site, uid, batch_id, document_key)
+    gathered = read(build.gather)
+    if gathered is None:
+        return "skipped"
+    pages, title, language = gathered
+    try:
+        pdf = _pdfa(pages, title, language)
+    except Exception as error:
+        logger.warning("PDF/A of %s failed", uid, exc_info=True)
+        reason = failure_reason(error)
+        write(lambda: build.fail(reason))
+        return "failed"
+    try:
+        name = write(lambda: build.save(pdf, len(pages)))
+    except RecordClosed as error:
+        # Destroyed or transferred meanwhile: its files stay as they are.
+        reason = failure_reason(error)
+        write(lambda: build.fail(reason))
+        return "failed"
+    if name is None:
+        return "skipped"
+    try:
+        write(build.viewer)
+    except Exception:
+        # The PDF/A and the text are in; the viewer can be prepared again later.
+        logger.exception("viewer conversion of %s failed", uid)
+    return "built"
 
-    def gather():
-        if batch_id is not None:
-            batch = model.get_batch(site, batch_id)
-            document = batch.documents.get(document_key) if batch else None
+
+def _pdfa(pages, title, language):
+    """The PDF/A of `pages`; a BatchError (a reason people read) when there are none."""
+    if not pages:
+        raise BatchError(
+            _(
+                "digitization_error_no_clean_pages",
+                default="Tài liệu chưa có trang nào đã làm sạch và nhận dạng.",
+            )
+        )
+    return build_pdfa(pages, title, language)
+
+
+class _Build:
+    """The steps of one build, each run in its own transaction by `build_document`.
+
+    A build sent by a batch settles the batch's document (`batch_id`, `document_key`);
+    a rebuild after the OCR review has no batch.
+    """
+
+    def __init__(self, site, uid, batch_id, document_key):
+        self.site = site
+        self.uid = uid
+        self.batch_id = batch_id
+        self.document_key = document_key
+
+    def gather(self):
+        """(pages, title, language) of the record; None when there is nothing to build."""
+        if self.batch_id is not None:
+            batch = model.get_batch(self.site, self.batch_id)
+            document = batch.documents.get(self.document_key) if batch else None
             if document is None or document.state != model.DOC_BUILDING:
                 return None
-        record = find_record(site, uid)
+        record = find_record(self.site, self.uid)
         if record is None:
             return None
         return _pages_for_pdf(record), record.Title(), _pdf_language(record)
 
-    gathered = read(gather)
-    if gathered is None:
-        return "skipped"
-    pages, title, language = gathered
-
-    def fail(reason):
-        if batch_id is None:
+    def fail(self, reason):
+        if self.batch_id is None:
             return
-        batch = model.get_batch(site, batch_id)
-        document = batch.documents.get(document_key)
+        batch = model.get_batch(self.site, self.batch_id)
+        document = batch.documents.get(self.document_key)
         if document is not None and document.state == model.DOC_BUILDING:
             document.state = model.DOC_FAILED
             document.error = reason
             check_finished(batch)
 
-    try:
-        if not pages:
-            raise BatchError(
-                _(
-                    "digitization_error_no_clean_pages",
-                    default="Tài liệu chưa có trang nào đã làm sạch và nhận dạng.",
-                )
-            )
-        pdf = build_pdfa(pages, title, language)
-    except Exception as error:
-        logger.warning("PDF/A of %s failed", uid, exc_info=True)
-        reason = failure_reason(error)
-        write(lambda: fail(reason))
-        return "failed"
-
-    def save():
+    def save(self, pdf, pages):
+        """Store the PDF/A of `pages` pages and journal it; its name, or None if stale."""
         document = batch = None
-        if batch_id is not None:
-            batch = model.get_batch(site, batch_id)
-            document = batch.documents.get(document_key)
+        if self.batch_id is not None:
+            batch = model.get_batch(self.site, self.batch_id)
+            document = batch.documents.get(self.document_key)
             if document is None or document.state != model.DOC_BUILDING:
                 return None
-        record = find_record(site, uid)
+        record = find_record(self.site, self.uid)
         name = pdfa_name(record)
         stored = IRecordFiles(record).set_derivative(
             name, pdf, "application/pdf", kind=PDFA, source="ocr"
@@ -111,11 +146,11 @@ def build_document(site, uid, batch_id=None, document_key=None, worker=None):
         record.reindexObject()
         journal(
             record,
-            DIGITIZED if batch_id is not None else PDFA_REBUILT,
+            DIGITIZED if self.batch_id is not None else PDFA_REBUILT,
             file=name,
             sha256=stored.sha256,
-            pages=len(pages),
-            batch=batch_id,
+            pages=pages,
+            batch=self.batch_id,
         )
         if document is not None:
             document.state = model.DOC_BUILT
@@ -124,24 +159,7 @@ def build_document(site, uid, batch_id=None, document_key=None, worker=None):
             check_finished(batch)
         return name
 
-    try:
-        name = write(save)
-    except RecordClosed as error:
-        # Destroyed or transferred meanwhile: its files stay as they are.
-        reason = failure_reason(error)
-        write(lambda: fail(reason))
-        return "failed"
-    if name is None:
-        return "skipped"
-
-    def viewer():
-        record = find_record(site, uid)
+    def viewer(self):
+        record = find_record(self.site, self.uid)
         if record is not None:
             convert(record)
-
-    try:
-        write(viewer)
-    except Exception:
-        # The PDF/A and the text are in; the viewer can be prepared again later.
-        logger.exception("viewer conversion of %s failed", uid)
-    return "built"
