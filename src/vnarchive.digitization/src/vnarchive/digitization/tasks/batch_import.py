@@ -6,6 +6,7 @@ transaction and its pages sent to the queue. A batch whose worker died is taken 
 where it stopped (the sweeper sends the job again).
 """
 
+from functools import partial
 from pathlib import Path
 from vnarchive.content.errors import ArchivalValidationError
 from vnarchive.digitization import _
@@ -34,84 +35,100 @@ import zipfile
 @job("import")
 def import_batch(site, batch_id, worker=None):
     """Validate the batch, then import its documents one by one (resumable)."""
-
-    def claim():
-        batch = model.get_batch(site, batch_id)
-        if batch is None or batch.state not in (model.VALIDATING, model.IMPORTING):
-            return None
-        if batch.token is not None and not batch.expired():
-            return None  # another worker imports it
-        batch.take(worker)
-        batch.started = batch.started or model.now_iso()
-        return batch.token, batch.state, batch.source_kind, batch.source, batch.folder
-
-    claimed = write(claim)
+    claimed = write(lambda: _claim(site, batch_id, worker))
     if claimed is None:
         return "skipped"
     token, state, kind, source, folder = claimed
     if kind == "upload":  # its worker died before the pages were registered
-
-        def upload():
-            batch = model.get_batch(site, batch_id)
-            return batch.creator, list(batch.documents["00001"].planned["upload"])
-
-        creator, names = read(upload)
+        creator, names = read(lambda: _upload(site, batch_id))
         return run_upload(site, batch_id, token, source, names, creator)
-
-    def still_ours(batch):
-        return batch is not None and batch.token == token
-
     if folder is None:
         try:
             with Heartbeat(site, batch_id, None, token):
                 folder = str(extract_zip(source, Path(source).parent / "files"))
         except (BatchError, zipfile.BadZipFile, OSError) as error:
             return _give_up(site, batch_id, token, failure_reason(error))
-
-        def remember():
-            batch = model.get_batch(site, batch_id)
-            if still_ours(batch):
-                batch.folder = folder
-                batch.extend(token)
-
-        write(remember)
+        write(lambda: _remember_folder(site, batch_id, token, folder))
 
     batch_creator = read(lambda: model.get_batch(site, batch_id).creator)
     with acting_as(site, batch_creator):
-        if state == model.IMPORTING:
-            # Resumed: the plan was made and kept; go on where the import stopped.
-            planned = read(
-                lambda: [
-                    (document.key, PlannedDocument.from_dict(document.planned))
-                    for document in sorted(
-                        model.get_batch(site, batch_id).documents.values(),
-                        key=lambda document: document.position,
-                    )
-                    if document.planned is not None
-                ]
-            )
-        else:
-            planned = plan_documents(site, batch_id, token, folder, still_ours)
-            if isinstance(planned, str):
-                return planned
-        # The lease is extended by a thread: a long document (a 500-page TIFF to hash
-        # and store) must not look like a dead worker; the batch object itself is
-        # written by nobody else meanwhile, so this does not conflict.
-        with Heartbeat(site, batch_id, None, token):
-            for key, item in planned:
-                if not import_one(site, batch_id, token, key, item, import_document):
-                    return "lost"
-
-    def finish_import():
-        batch = model.get_batch(site, batch_id)
-        if still_ours(batch):
-            batch.state = model.PROCESSING
-            batch.imported = model.now_iso()
-            batch.drop()
-            check_finished(batch)
-
-    write(finish_import)
+        planned = _planned(site, batch_id, token, state, folder)
+        if isinstance(planned, str):
+            return planned
+        if not _import_documents(site, batch_id, token, planned):
+            return "lost"
+    write(lambda: _finish_import(site, batch_id, token))
     return "imported"
+
+
+def _ours(batch, token):
+    """The batch is still there and still leased to this job."""
+    return batch is not None and batch.token == token
+
+
+def _claim(site, batch_id, worker):
+    """Take the batch: (token, state, kind, source, folder), or None to leave it be."""
+    batch = model.get_batch(site, batch_id)
+    if batch is None or batch.state not in (model.VALIDATING, model.IMPORTING):
+        return None
+    if batch.token is not None and not batch.expired():
+        return None  # another worker imports it
+    batch.take(worker)
+    batch.started = batch.started or model.now_iso()
+    return batch.token, batch.state, batch.source_kind, batch.source, batch.folder
+
+
+def _upload(site, batch_id):
+    """(creator, names of the uploaded masters) of an upload batch."""
+    batch = model.get_batch(site, batch_id)
+    return batch.creator, list(batch.documents["00001"].planned["upload"])
+
+
+def _remember_folder(site, batch_id, token, folder):
+    batch = model.get_batch(site, batch_id)
+    if _ours(batch, token):
+        batch.folder = folder
+        batch.extend(token)
+
+
+def _planned(site, batch_id, token, state, folder):
+    """[(key, planned)] to import, or the outcome when planning settled the batch."""
+    if state == model.IMPORTING:
+        # Resumed: the plan was made and kept; go on where the import stopped.
+        return read(lambda: _kept_plan(site, batch_id))
+    return plan_documents(site, batch_id, token, folder, partial(_ours, token=token))
+
+
+def _kept_plan(site, batch_id):
+    return [
+        (document.key, PlannedDocument.from_dict(document.planned))
+        for document in sorted(
+            model.get_batch(site, batch_id).documents.values(),
+            key=lambda document: document.position,
+        )
+        if document.planned is not None
+    ]
+
+
+def _import_documents(site, batch_id, token, planned):
+    """Import each planned document in its own transaction; False if the batch is lost."""
+    # The lease is extended by a thread: a long document (a 500-page TIFF to hash
+    # and store) must not look like a dead worker; the batch object itself is
+    # written by nobody else meanwhile, so this does not conflict.
+    with Heartbeat(site, batch_id, None, token):
+        for key, item in planned:
+            if not import_one(site, batch_id, token, key, item, import_document):
+                return False
+    return True
+
+
+def _finish_import(site, batch_id, token):
+    batch = model.get_batch(site, batch_id)
+    if _ours(batch, token):
+        batch.state = model.PROCESSING
+        batch.imported = model.now_iso()
+        batch.drop()
+        check_finished(batch)
 
 
 def _give_up(site, batch_id, token, message):
