@@ -60,34 +60,7 @@ def import_one(site, batch_id, token, key, planned, import_document):
         document.uid = imported.uid
         document.path = "/".join(record.getPhysicalPath()) if record else None
         document.created = bool(getattr(imported, "created", False))
-        refs = _page_refs(imported)
-        document.pages = tuple(number for number, _master, _index in refs)
-        if not refs:
-            # A fonds, a dossier: no files, nothing to OCR (and no IRecordFiles).
-            document.state = model.DOC_IMPORTED
-            return True
-        files = IRecordFiles(record)
-        pending = []
-        for number, master, index in refs:
-            done = _already_processed(files, number)
-            page = batch.add_page(document, number, master, index, done=done)
-            if page.state == model.PENDING:
-                pending.append(number)
-        if pending:
-            document.state = model.DOC_PROCESSING
-            for number in pending:
-                queue.enqueue(
-                    "page", batch_id, key, number, priority=queue.PRIORITY_PAGE
-                )
-        elif files.get(pdfa_name(record)) is not None:
-            document.state = model.DOC_BUILT  # nothing new: an earlier batch did it all
-            document.pdfa = pdfa_name(record)
-        else:
-            document.state = model.DOC_BUILDING
-            document.heartbeat = time.time()
-            queue.enqueue(
-                "build", imported.uid, batch_id, key, priority=queue.PRIORITY_BUILD
-            )
+        _register_pages(batch, document, record, _page_refs(imported))
         return True
 
     try:
@@ -97,17 +70,53 @@ def import_one(site, batch_id, token, key, planned, import_document):
     except Exception as error:  # one bad document does not stop the batch
         logger.warning("import of document %s failed", key, exc_info=True)
         reason = failure_reason(error)
+        return write(lambda: _import_failed(site, batch_id, token, key, reason))
 
-        def mark():
-            batch = model.get_batch(site, batch_id)
-            if batch is None or batch.token != token:
-                return False
-            document = batch.documents[key]
-            document.state = model.DOC_FAILED
-            document.error = reason
-            return True
 
-        return write(mark)
+def _register_pages(batch, document, record, refs):
+    """The imported document's pages in the batch; what is left to do goes to the queue."""
+    document.pages = tuple(number for number, _master, _index in refs)
+    if not refs:
+        # A fonds, a dossier: no files, nothing to OCR (and no IRecordFiles).
+        document.state = model.DOC_IMPORTED
+        return
+    files = IRecordFiles(record)
+    pending = []
+    for number, master, index in refs:
+        done = _already_processed(files, number)
+        page = batch.add_page(document, number, master, index, done=done)
+        if page.state == model.PENDING:
+            pending.append(number)
+    if pending:
+        document.state = model.DOC_PROCESSING
+        for number in pending:
+            queue.enqueue(
+                "page", batch.id, document.key, number, priority=queue.PRIORITY_PAGE
+            )
+    elif files.get(pdfa_name(record)) is not None:
+        document.state = model.DOC_BUILT  # nothing new: an earlier batch did it all
+        document.pdfa = pdfa_name(record)
+    else:
+        document.state = model.DOC_BUILDING
+        document.heartbeat = time.time()
+        queue.enqueue(
+            "build",
+            document.uid,
+            batch.id,
+            document.key,
+            priority=queue.PRIORITY_BUILD,
+        )
+
+
+def _import_failed(site, batch_id, token, key, reason):
+    """The document failed (its reason kept); False if the batch is lost."""
+    batch = model.get_batch(site, batch_id)
+    if batch is None or batch.token != token:
+        return False
+    document = batch.documents[key]
+    document.state = model.DOC_FAILED
+    document.error = reason
+    return True
 
 
 def document_progress(batch, document):
