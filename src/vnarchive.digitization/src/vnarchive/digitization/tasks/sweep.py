@@ -23,29 +23,61 @@ import time
 @job("sweep")
 def sweep(site, worker=None):
     """Give back the pages whose lease expired; enqueue again what waits too long."""
-    now = time.time()
-    wait = model.lease_seconds()
-    found = {"pages": 0, "imports": 0, "builds": 0, "finished": 0}
+    sweeper = _Sweeper(site, time.time(), model.lease_seconds())
+    ids = read(
+        lambda: [
+            item.id
+            for item in model.all_batches(site)
+            if item.state in model.UNFINISHED
+        ]
+    )
+    for batch_id in ids:
+        try:
+            write(lambda batch_id=batch_id: sweeper.pass_over(batch_id), attempts=2)
+        except ConflictError:
+            continue  # another worker sweeps the same batch
+    return sweeper.found
 
-    def pass_over(batch_id):
-        batch = model.get_batch(site, batch_id)
+
+class _Sweeper:
+    """One sweep: the moment it looks from, and what it found (counted per kind)."""
+
+    def __init__(self, site, now, wait):
+        self.site = site
+        self.now = now
+        self.wait = wait
+        self.found = {"pages": 0, "imports": 0, "builds": 0, "finished": 0}
+
+    def pass_over(self, batch_id):
+        batch = model.get_batch(self.site, batch_id)
         if batch is None:
             return
         if batch.state in (model.VALIDATING, model.IMPORTING):
-            last = max(_iso_seconds(batch.created), batch.heartbeat)
-            lost = batch.token is None and now - last >= wait
-            if lost or batch.expired(now):
-                batch.drop()  # its worker died: the import resumes where it stopped
-                batch.heartbeat = now
-                found["imports"] += 1
-                queue.enqueue("import", batch.id, priority=queue.PRIORITY_IMPORT)
+            self.lost_import(batch)
             if batch.state == model.VALIDATING:
                 return
         elif batch.state != model.PROCESSING:
             return
+        self.stalled_pages(batch)
+        self.stalled_documents(batch)
+        if check_finished(batch):
+            self.found["finished"] += 1
+
+    def lost_import(self, batch):
+        """Send the import again when its worker died or the message was lost."""
+        last = max(_iso_seconds(batch.created), batch.heartbeat)
+        lost = batch.token is None and self.now - last >= self.wait
+        if lost or batch.expired(self.now):
+            batch.drop()  # its worker died: the import resumes where it stopped
+            batch.heartbeat = self.now
+            self.found["imports"] += 1
+            queue.enqueue("import", batch.id, priority=queue.PRIORITY_IMPORT)
+
+    def stalled_pages(self, batch):
+        """Give back the pages of dead workers; send again those that wait too long."""
         for key in list(batch.open):
             page = batch.pages[key]
-            if page.state == model.RUNNING and page.expired(now):
+            if page.state == model.RUNNING and page.expired(self.now):
                 batch.page_again(
                     page,
                     text(
@@ -57,16 +89,21 @@ def sweep(site, worker=None):
                         )
                     ),
                 )
-            elif not (page.state == model.PENDING and now - page.enqueued > wait):
+            elif not (
+                page.state == model.PENDING and self.now - page.enqueued > self.wait
+            ):
                 continue
-            page.enqueued = now
-            found["pages"] += 1
+            page.enqueued = self.now
+            self.found["pages"] += 1
             queue.enqueue("page", batch.id, *key, priority=queue.PRIORITY_PAGE)
+
+    def stalled_documents(self, batch):
+        """Resend the builds that wait too long; move on documents fully settled."""
         for document in batch.documents.values():
             if document.state == model.DOC_BUILDING:
-                if now - document.heartbeat > wait:
-                    document.heartbeat = now
-                    found["builds"] += 1
+                if self.now - document.heartbeat > self.wait:
+                    document.heartbeat = self.now
+                    self.found["builds"] += 1
                     queue.enqueue(
                         "build",
                         document.uid,
@@ -78,22 +115,6 @@ def sweep(site, worker=None):
                 document.done + document.failed >= len(document.pages)
             ):
                 document_progress(batch, document)
-        if check_finished(batch):
-            found["finished"] += 1
-
-    ids = read(
-        lambda: [
-            item.id
-            for item in model.all_batches(site)
-            if item.state in model.UNFINISHED
-        ]
-    )
-    for batch_id in ids:
-        try:
-            write(lambda batch_id=batch_id: pass_over(batch_id), attempts=2)
-        except ConflictError:
-            continue  # another worker sweeps the same batch
-    return found
 
 
 def _iso_seconds(value):
