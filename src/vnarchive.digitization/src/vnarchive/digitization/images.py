@@ -338,17 +338,11 @@ def _placed_images(owner, resources, ctm, placed, depth=0):
 
     Form XObjects are followed (an OCR text layer is often wrapped in one).
     """
-    import pikepdf
-
     if depth > 8:
         raise _NotAScan
-    try:
-        instructions = pikepdf.parse_content_stream(owner)
-    except Exception:
-        raise _NotAScan from None
     stack = [ctm]
     render_mode = 0
-    for operands, operator in instructions:
+    for operands, operator in _instructions(owner):
         op = str(operator)
         if op == "q":
             stack.append(stack[-1])
@@ -362,25 +356,38 @@ def _placed_images(owner, resources, ctm, placed, depth=0):
         elif (op in _SHOW and render_mode != 3) or op in _PAINT:
             raise _NotAScan  # visible text or drawings: not a plain scan
         elif op == "Do":
-            xobjects = resources.get("/XObject", {}) if resources else {}
-            xobject = xobjects.get(operands[0])
-            if xobject is None:
-                raise _NotAScan
-            if xobject.get("/Subtype") == "/Image":
-                placed.append((xobject, stack[-1]))
-            elif xobject.get("/Subtype") == "/Form":
-                matrix = tuple(
-                    float(x) for x in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0))
-                )
-                _placed_images(
-                    xobject,
-                    xobject.get("/Resources", resources),
-                    _multiply(matrix, stack[-1]),
-                    placed,
-                    depth + 1,
-                )
-            else:
-                raise _NotAScan
+            _draw_xobject(resources, operands[0], stack[-1], placed, depth)
+
+
+def _instructions(owner):
+    """The parsed content stream; one pikepdf cannot parse is no plain scan either."""
+    import pikepdf
+
+    try:
+        return pikepdf.parse_content_stream(owner)
+    except Exception:
+        raise _NotAScan from None
+
+
+def _draw_xobject(resources, name, ctm, placed, depth):
+    """The `Do` of `_placed_images`: an image is placed, a form followed."""
+    xobjects = resources.get("/XObject", {}) if resources else {}
+    xobject = xobjects.get(name)
+    if xobject is None:
+        raise _NotAScan
+    if xobject.get("/Subtype") == "/Image":
+        placed.append((xobject, ctm))
+    elif xobject.get("/Subtype") == "/Form":
+        matrix = tuple(float(x) for x in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+        _placed_images(
+            xobject,
+            xobject.get("/Resources", resources),
+            _multiply(matrix, ctm),
+            placed,
+            depth + 1,
+        )
+    else:
+        raise _NotAScan
 
 
 def _scanned_image(page):
