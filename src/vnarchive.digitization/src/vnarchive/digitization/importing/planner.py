@@ -359,25 +359,7 @@ class Planner:
         return obj
 
     def plan_record(self, row, data):
-        planned_files = []
-        self.files.start_row()
-        for relative in row.files:
-            planned = self.files.plan_file(
-                row, relative, pages_wanted=row.type_name != "AudioVisualRecord"
-            )
-            if planned is not None:
-                planned_files.append(planned)
-        if not row.files:
-            self.row_problem(
-                row,
-                "no_files",
-                _(
-                    "import_error_no_files",
-                    default="Dòng không ghi tệp nào ở cột “files”; mỗi tài liệu số hóa cần ít "
-                    "nhất một tệp.",
-                ),
-                column="files",
-            )
+        planned_files = self.plan_files(row)
         dossier_code = identifiers.clean_code(row.dossier)
         dossier = self.find_dossier(row, dossier_code)
         if dossier is None:
@@ -405,6 +387,29 @@ class Planner:
         self.validate(row, dossier, data)
         if row.number not in self.refused:
             self.add(row, dossier_code, identifier, data, planned_files)
+
+    def plan_files(self, row):
+        """The row's files, each opened and checked (see `files`); a problem if none."""
+        planned_files = []
+        self.files.start_row()
+        for relative in row.files:
+            planned = self.files.plan_file(
+                row, relative, pages_wanted=row.type_name != "AudioVisualRecord"
+            )
+            if planned is not None:
+                planned_files.append(planned)
+        if not row.files:
+            self.row_problem(
+                row,
+                "no_files",
+                _(
+                    "import_error_no_files",
+                    default="Dòng không ghi tệp nào ở cột “files”; mỗi tài liệu số hóa cần ít "
+                    "nhất một tệp.",
+                ),
+                column="files",
+            )
+        return planned_files
 
     def check_reuse(self, row, record, planned_files):
         problem = reuse_problem(record, [item.sha256 for item in planned_files])
