@@ -241,6 +241,12 @@ def _assign(old, new):
             for k in range(m):
                 start = i1 + k * n // m
                 ranges[j1 + k] = (start, max(start + 1, i1 + (k + 1) * n // m))
+    _share_with_inserted(ranges, old)
+    return ranges
+
+
+def _share_with_inserted(ranges, old):
+    """Give the inserted words (range None) the range of a neighbour, in place."""
     for j, value in enumerate(ranges):  # insertions: lean on the left neighbour
         if value is None and j > 0:
             ranges[j] = ranges[j - 1]
@@ -250,7 +256,6 @@ def _assign(old, new):
                 ranges[j] = ranges[j + 1]
             else:
                 ranges[j] = (0, min(1, len(old))) if old else None
-    return ranges
 
 
 def _union(boxes):
