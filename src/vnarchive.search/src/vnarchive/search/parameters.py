@@ -86,12 +86,7 @@ def _plain(value):
 
 def _options(value):
     """A record or dict of catalog options as a dict, checked; Rejected otherwise."""
-    if isinstance(value, dict):
-        options = dict(value)
-    elif isinstance(value, record):  # :record in a form
-        options = dict(value.items())
-    else:
-        raise Rejected(value)
+    options = _option_dict(value)
     if set(options) - RECORD_OPTIONS:
         raise Rejected(value)
     if "query" in options:
@@ -100,17 +95,27 @@ def _options(value):
         options["not"] = _plain(options["not"])
     if "range" in options and options["range"] not in RANGES:
         raise Rejected(value)
-    if "operator" in options:
-        if not isinstance(options["operator"], str):
-            raise Rejected(value)
-        if options["operator"].lower() not in OPERATORS:
-            raise Rejected(value)
+    if "operator" in options and not _is_operator(options["operator"]):
+        raise Rejected(value)
     if "depth" in options:
         try:
             options["depth"] = int(options["depth"])
         except (TypeError, ValueError):
             raise Rejected(value) from None
     return options
+
+
+def _option_dict(value):
+    """A copy of the options of a dict or a form's record; Rejected otherwise."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, record):  # :record in a form
+        return dict(value.items())
+    raise Rejected(value)
+
+
+def _is_operator(value):
+    return isinstance(value, str) and value.lower() in OPERATORS
 
 
 def _index_value(value):
@@ -128,12 +133,7 @@ def allowed(name, value, indexes):
     if name in PAGING:
         return _non_negative(value, None if name == "b_start" else MAX_ROWS)
     if name in SORTING:
-        # The catalog sorts on several indexes (a list); collective.solr on one.
-        if isinstance(value, (list, tuple)) and value:
-            value = value[0]
-        if not isinstance(value, str) or (name == "sort_on" and value not in indexes):
-            raise Rejected(value)
-        return value
+        return _sorting(name, value, indexes)
     if name in ("use_solr", "show_inactive"):
         return bool(value)
     if name == "effectiveRange":  # set by the catalog tool: a date, never a form's text
@@ -143,6 +143,16 @@ def allowed(name, value, indexes):
     if name in indexes:
         return _index_value(value)
     raise Rejected(value)
+
+
+def _sorting(name, value, indexes):
+    """The one index (sort_on) or the order to sort on; Rejected otherwise."""
+    # The catalog sorts on several indexes (a list); collective.solr on one.
+    if isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    if not isinstance(value, str) or (name == "sort_on" and value not in indexes):
+        raise Rejected(value)
+    return value
 
 
 def solr_query(catalog, request, keywords):
