@@ -200,44 +200,14 @@ def run(args):
 
 
 def report(results, info, settings, about):
-    labels = settings["topologies"]
-
-    def mark(cell):
-        return " \\*" if cell["cpu_other"] > settings["quiet"] else ""
-
-    def rps(cell):
-        spread = cell["rounds_rps"]
-        text = fmt(cell["rps"]) + mark(cell)
-        if len(spread) > 1:
-            text += f" ({fmt(min(spread), 0)}–{fmt(max(spread), 0)})"
-        return text
-
-    def latency(cell):
-        return f"{fmt(cell['p50_ms'])} / {fmt(cell['p95_ms'])}"
-
-    def ratio(a, b):
-        return f"{fmt(a['rps'] / b['rps'], 2)}×"
-
+    labels, quiet = settings["topologies"], settings["quiet"]
+    first = labels[0]
     sizes = [
         [kind, *(f"{info[site][kind + '_bytes']:,}" for site in SITES)]
         for kind in KINDS
     ]
     sizes.append(["search hits", *(info[site]["hits"] for site in SITES)])
-    rows, scaling, first = [], [], labels[0]
-    for kind in KINDS:
-        for label in labels:
-            ours, vanilla = (results.get((kind, label, site)) for site in SITES)
-            if ours and vanilla:
-                rows.append([kind, label, rps(ours), latency(ours), rps(vanilla)])
-                rows[-1] += [latency(vanilla), ratio(vanilla, ours)]
-        for label in labels[1:]:
-            cells = [
-                (results.get((kind, label, site)), results.get((kind, first, site)))
-                for site in SITES
-            ]
-            if all(a and b for a, b in cells):
-                scaling.append([kind, label, *(ratio(a, b) for a, b in cells)])
-
+    rows, scaling = _comparisons(results, labels, quiet)
     lines = [
         f"Machine: {about['cpus']} × {about['cpu']}, {about['memory_gb']} GB, "
         f"{about['os']}, kernel {about['kernel']}, Python {about['python']}, "
@@ -264,7 +234,7 @@ def report(results, info, settings, about):
             "llrrrrr",
         ),
     ]
-    if any(mark(cell) for cell in results.values()):
+    if any(_mark(cell, quiet) for cell in results.values()):
         lines += [
             "",
             f"\\* other work on the machine used more than {settings['quiet']} % of a "
@@ -311,6 +281,47 @@ def report(results, info, settings, about):
         ),
     ]
     return "\n".join(lines)
+
+
+def _comparisons(results, labels, quiet):
+    """The rows of the ours/vanilla table and of the scaling table, kind by kind."""
+    rows, scaling, first = [], [], labels[0]
+    for kind in KINDS:
+        for label in labels:
+            ours, vanilla = (results.get((kind, label, site)) for site in SITES)
+            if ours and vanilla:
+                rows.append([kind, label, _rps(ours, quiet), _latency(ours)])
+                rows[-1] += [_rps(vanilla, quiet), _latency(vanilla)]
+                rows[-1] += [_ratio(vanilla, ours)]
+        for label in labels[1:]:
+            cells = [
+                (results.get((kind, label, site)), results.get((kind, first, site)))
+                for site in SITES
+            ]
+            if all(a and b for a, b in cells):
+                scaling.append([kind, label, *(_ratio(a, b) for a, b in cells)])
+    return rows, scaling
+
+
+def _mark(cell, quiet):
+    """The footnote mark of a cell measured while other work used the machine."""
+    return " \\*" if cell["cpu_other"] > quiet else ""
+
+
+def _rps(cell, quiet):
+    spread = cell["rounds_rps"]
+    text = fmt(cell["rps"]) + _mark(cell, quiet)
+    if len(spread) > 1:
+        text += f" ({fmt(min(spread), 0)}–{fmt(max(spread), 0)})"
+    return text
+
+
+def _latency(cell):
+    return f"{fmt(cell['p50_ms'])} / {fmt(cell['p95_ms'])}"
+
+
+def _ratio(a, b):
+    return f"{fmt(a['rps'] / b['rps'], 2)}×"
 
 
 def main():
