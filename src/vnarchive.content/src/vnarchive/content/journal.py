@@ -5,7 +5,10 @@ no call that changes or removes one. The journal of a record is found by its UID
 it survives the destruction of the record's files and even the deletion of a draft.
 
 An entry is numbered after the last one (`maxKey() + 1`: no count of the tree, which a
-BTree can only make by reading every bucket). `written_by_append` names the persistent
+BTree can only make by reading every bucket). Entries are numbered 1, 2, 3... and never
+removed, so the last number is how many there are and a batch of them is a range of keys:
+a journal is counted and read one batch at a time without reading the rest (`count`,
+`batch`, as the @journal service pages it). `written_by_append` names the persistent
 objects the next entry changes, so that a request may be allowed to write those and
 nothing else (views and downloads are journaled on GET: see vnarchive.policy.journal).
 """
@@ -66,8 +69,20 @@ class RecordJournal(Persistent):
         """Copies of the entries, oldest first: changing them changes nothing stored."""
         return [dict(entry) for entry in self._entries.values()]
 
+    def count(self):
+        """How many entries: the last number (read from the last bucket, not counted)."""
+        return self.next_number() - 1
+
+    def batch(self, start, size):
+        """Copies of `size` entries from position `start` (0: the oldest), oldest first:
+        the entries numbered `start + 1` to `start + size`, read from their buckets only."""
+        if size <= 0:
+            return []
+        found = self._entries.values(min=start + 1, max=start + size)
+        return [dict(entry) for entry in found]
+
     def __len__(self):
-        return len(self._entries)
+        return self.count()
 
     def written_by_append(self):
         """The stored objects the next `append` changes (see `tree_path`)."""
@@ -136,3 +151,12 @@ def written_by_append(site, uid):
 def entries_for(site, uid):
     journal = journal_for(site, uid)
     return journal.entries() if journal is not None else []
+
+
+def batch_for(site, uid, start, size):
+    """(entries from position `start`, at most `size` of them, oldest first; how many
+    the journal holds in all)."""
+    journal = journal_for(site, uid)
+    if journal is None:
+        return [], 0
+    return journal.batch(start, size), journal.count()

@@ -61,3 +61,9 @@ def record_view(obj):
 
 def entries(obj):
     return journal.entries_for(getSite(), IUUID(obj))
+
+
+def entries_batch(obj, start, size):
+    """(one batch of the entries of `obj`, oldest first; how many there are in all),
+    without reading the rest of the journal."""
+    return journal.batch_for(getSite(), IUUID(obj), start, size)
