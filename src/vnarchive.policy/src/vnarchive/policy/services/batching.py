@@ -5,7 +5,10 @@ one batch, the standard `batching` block (`@id`, `first`, `last`, `prev`, `next`
 with `b_start`). `b_size` has a default and a largest value of the listing's own: a
 client cannot ask for everything at once.
 
-    start, size = batch_range(request, default_size=20, max_size=200)
+    try:
+        start, size = batch_range(request, default_size=20, max_size=200)
+    except BadRequest:
+        return bad_batch(request)                      # 400, the services' error shape
     rows, total = search(start, size)                  # the rows of this batch only
     batch = Batch(request, Page(rows, start, total), start, size)
     return listing(batch, [row for row in batch], **{"@id": ...})
@@ -15,15 +18,24 @@ from plone.batching.batch import Batch as SequenceBatch
 from plone.restapi.batching import DEFAULT_BATCH_SIZE
 from plone.restapi.batching import HypermediaBatch
 from plone.restapi.deserializer import parse_int
+from vnarchive.policy.errors import BAD_INPUT
+from vnarchive.policy.errors import service_error
 
 
 def batch_range(request, default_size=DEFAULT_BATCH_SIZE, max_size=None):
-    """(b_start, b_size) of the request (400 if not a number), b_size in 1..max_size."""
+    """(b_start, b_size) of the request, b_size in 1..max_size; BadRequest (plone.restapi's
+    `parse_int`) when one is not a whole number: answer it with `bad_batch`."""
     start = max(parse_int(request.form, "b_start", 0), 0)
     size = max(parse_int(request.form, "b_size", default_size), 1)
     if max_size is not None:
         size = min(size, max_size)
     return start, size
+
+
+def bad_batch(request):
+    """The answer to a `b_start` or `b_size` that is not a number: 400 and the body of the
+    services' own errors (`service_error`), never plone.rest's (a traceback for Managers)."""
+    return service_error(request, 400, BAD_INPUT)
 
 
 class Batch(HypermediaBatch):
