@@ -20,6 +20,7 @@ from vnarchive.digitization.review import queue
 from vnarchive.policy.journal import entries
 from zExceptions import Unauthorized
 
+import hashlib
 import io
 import pytest
 import re
@@ -451,6 +452,40 @@ def test_rest_queue_page_correction_search_and_decision(http):
     journal = archivist.request("GET", f"{http['docs']['D']}/@journal").json()["items"]
     assert journal[-1]["action"] == "ocr_rejected"
     assert journal[-1]["comment"] == "Mờ"
+
+
+FILE_KEYS = {
+    "name",
+    "content_type",
+    "role",
+    "kind",
+    "source",
+    "size",
+    "sha256",
+    "created",
+    "download",
+}
+
+
+def test_rest_pages_describe_their_files_as_record_files_does(http):
+    """A page's image file in @ocr-pages is serialize_file's: the shape of @record-files."""
+    archivist = http["archivist"]
+    doc = http["docs"]["B"]
+    listed = archivist.request("GET", f"{doc}/@ocr-pages").json()["items"]
+    record_files = archivist.request("GET", f"{doc}/@record-files").json()["items"]
+    by_name = {item["name"]: item for item in record_files}
+    page = listed[0]
+    assert set(page["file"]) == FILE_KEYS
+    assert page["file"] == by_name["page-0001.png"]
+    assert (page["file"]["role"], page["file"]["kind"]) == ("derivative", "clean-page")
+    assert page["file"]["download"] == f"{doc}/@@record-file/page-0001.png"
+    assert page["image"] == f"{doc}/@@ocr-page-image/1"  # kept: the review's image
+    download = archivist.request("GET", page["file"]["download"], accept=None)
+    assert download.status_code == 200
+    assert hashlib.sha256(download.content).hexdigest() == page["file"]["sha256"]
+    assert len(download.content) == page["file"]["size"]
+    detail = archivist.request("GET", page["@id"]).json()
+    assert detail["file"] == page["file"]
 
 
 def review_urls(http):

@@ -263,3 +263,24 @@ def test_add_master_file_over_rest(archivist, functional_holdings):
         listed["items"][0]["download"], auth=archivist.auth, timeout=60
     )
     assert download.content == data
+
+
+def test_a_file_name_is_one_step_of_its_download_link(archivist, functional_holdings):
+    """A name with spaces, `#` or `?` is quoted in `download` (serializer.file_url)."""
+    import base64
+
+    document = functional_holdings["000.00.00.H56.2024.02.KH.0000001"].absolute_url()
+    data = b"II*\x00 trang hai"
+    name = "Trang 2 #bản?gốc.tif"
+    created = archivist.post(
+        f"{document}/@record-files",
+        {"filename": name, "data": base64.b64encode(data).decode()},
+    )
+    assert created.status_code == 201, created.text
+    link = created.json()["download"]
+    assert link == (
+        f"{document}/@@record-file/Trang%202%20%23b%E1%BA%A3n%3Fg%E1%BB%91c.tif"
+    )
+    download = requests.get(link, auth=archivist.auth, timeout=60)
+    assert download.status_code == 200
+    assert download.content == data

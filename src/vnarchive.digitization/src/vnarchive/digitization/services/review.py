@@ -18,6 +18,7 @@ from vnarchive.digitization import _
 from vnarchive.digitization.review import actions
 from vnarchive.digitization.review.images import clean_page
 from vnarchive.policy.errors import service_error
+from vnarchive.policy.serializer import serialize_file
 from vnarchive.policy.subpath import SubpathParams
 
 import transaction
@@ -59,7 +60,10 @@ class TraversingService(SubpathParams, ReviewService):
 
 
 def page_summary(record, page):
+    """A page: its OCR facts, `image` (the cleaned page shown for review, or None) and
+    `file` (that image's stored file as every file is described: serialize_file)."""
     base = record.absolute_url()
+    item = clean_page(record, page.number)
     return {
         "@id": f"{base}/@ocr-pages/{page.number}",
         "number": page.number,
@@ -68,9 +72,8 @@ def page_summary(record, page):
         "language": page.language,
         "version": actions.page_version(page),
         "length": len(page.text or ""),
-        "image": f"{base}/@@ocr-page-image/{page.number}"
-        if clean_page(record, page.number) is not None
-        else None,
+        "image": f"{base}/@@ocr-page-image/{page.number}" if item is not None else None,
+        "file": serialize_file(record, item) if item is not None else None,
     }
 
 

@@ -14,7 +14,6 @@ from plone.base.interfaces.resources import IBundleRegistry
 from plone.registry.interfaces import IRegistry
 from Products.CMFPlone.resources import add_bundle_on_request
 from Products.Five.browser import BrowserView
-from urllib.parse import quote
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.digitization import _
 from vnarchive.digitization.viewer.converter import viewer_settings
@@ -24,6 +23,7 @@ from vnarchive.digitization.viewer.storage import SIZES
 from vnarchive.digitization.viewer.storage import TEXT
 from vnarchive.digitization.viewer.storage import viewer_data
 from vnarchive.policy.journal import record_view
+from vnarchive.policy.serializer import file_url
 from zExceptions import NotFound
 from zExceptions import Unauthorized
 from ZODB.blob import BlobError
@@ -99,10 +99,6 @@ def _ready_data(record):
     return viewer_data(record)
 
 
-def _pdfa_url(record, pdfa):
-    return f"{record.absolute_url()}/@@record-file/{quote(pdfa.name, safe='')}"
-
-
 def _check_view(context):
     # The views are registered with zope2.View on the record; say it again here, where
     # the files are handed out, so that no other registration can serve them to others.
@@ -129,7 +125,7 @@ class DocumentViewerView(BrowserView):
 
     def pdfa_url(self):
         pdfa = pdfa_of(self.context)
-        return _pdfa_url(self.context, pdfa) if pdfa is not None else None
+        return file_url(self.context, pdfa) if pdfa is not None else None
 
     def pdfa_name(self):
         pdfa = pdfa_of(self.context)
@@ -287,7 +283,7 @@ class ViewerPdf(BrowserView):
         pdfa = pdfa_of(self.context)
         if pdfa is None:
             raise NotFound("pdf")
-        return self.request.response.redirect(_pdfa_url(self.context, pdfa))
+        return self.request.response.redirect(file_url(self.context, pdfa))
 
 
 class ViewerLink(BrowserView):

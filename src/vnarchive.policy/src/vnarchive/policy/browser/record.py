@@ -5,14 +5,14 @@ from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from vnarchive.content import codelists
 from vnarchive.content.completeness import missing_fields
-from vnarchive.content.files import IRecordFiles
 from vnarchive.content.indexers import main_code
 from vnarchive.content.interfaces import IFileRecord
 from vnarchive.policy.browser.fields import field_rows
 from vnarchive.policy.journal import record_view
-from vnarchive.policy.permissions import DOWNLOAD_MASTERS
 from vnarchive.policy.permissions import MANAGE_FILES
 from vnarchive.policy.permissions import VIEW_JOURNAL
+from vnarchive.policy.serializer import downloadable_files
+from vnarchive.policy.serializer import serialize_file
 from vnarchive.policy.workflow.closed import is_closed
 from vnarchive.policy.workflow.guards import publication_reasons
 from vnarchive.policy.workflow.states import ARCHIVED
@@ -102,18 +102,13 @@ class RecordView(BrowserView):
         )
 
     def files(self):
+        """The files the user may download, as @record-files lists them."""
         if not IFileRecord.providedBy(self.context):
             return []
-        may_download_masters = self._can(DOWNLOAD_MASTERS)
-        base = self.context.absolute_url() + "/@@record-file/"
-        rows = []
-        for item in IRecordFiles(self.context):
-            info = item.info()
-            if item.role == "master" and not may_download_masters:
-                continue
-            info["url"] = base + item.name
-            rows.append(info)
-        return rows
+        return [
+            serialize_file(self.context, item)
+            for item in downloadable_files(self.context)
+        ]
 
     def children(self):
         """Contents through the catalog, so that only what the user may see is listed."""
