@@ -822,3 +822,4 @@ def test_review_queue_comes_in_batches(http):
     bad = archivist.request("GET", "@ocr-review?b_size=abc")
     assert bad.status_code == 400
     assert "Traceback" not in bad.text
+    assert bad.json()["error"]["type"] == "BadRequest"  # the services' own error shape

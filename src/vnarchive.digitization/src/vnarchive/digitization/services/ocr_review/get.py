@@ -5,10 +5,12 @@ from vnarchive.digitization.review import queue
 from vnarchive.digitization.services.review import document_summary
 from vnarchive.digitization.services.review import page_summaries
 from vnarchive.digitization.services.review import ReviewService
+from vnarchive.policy.services.batching import bad_batch
 from vnarchive.policy.services.batching import Batch
 from vnarchive.policy.services.batching import batch_range
 from vnarchive.policy.services.batching import listing
 from vnarchive.policy.services.batching import Page
+from zExceptions import BadRequest
 
 
 class QueueGet(ReviewService):
@@ -16,7 +18,10 @@ class QueueGet(ReviewService):
 
     def reply(self):
         form = self.request.form
-        start, size = batch_range(self.request, queue.DEFAULT_SIZE, queue.MAX_SIZE)
+        try:
+            start, size = batch_range(self.request, queue.DEFAULT_SIZE, queue.MAX_SIZE)
+        except BadRequest:
+            return bad_batch(self.request)
         try:
             brains, total = queue.search(
                 fonds=form.get("fonds"),
