@@ -23,10 +23,14 @@ Nothing here needs Zope or a site, and nothing is fetched from the network
 from vnarchive.digitization.signing.errors import SigningError
 from vnarchive.digitization.signing.settings import SigningSettings
 from vnarchive.digitization.signing.sign import sign_pdf
+from vnarchive.digitization.signing.verify import SignatureReport
+from vnarchive.digitization.signing.verify import verify_pdf
 
 
 __all__ = [
+    "SignatureReport",
     "SigningError",
     "SigningSettings",
     "sign_pdf",
+    "verify_pdf",
 ]
