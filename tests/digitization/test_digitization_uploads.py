@@ -17,6 +17,7 @@ from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import uploads
 from vnarchive.digitization.tasks.records import pdfa_name
+from vnarchive.policy.journal import entries
 
 import base64
 import re
@@ -123,3 +124,65 @@ def test_nothing_is_sent_where_the_add_on_is_not_installed(site, queue_db, monke
     )
     assert answer.status_code == 201, answer.text
     assert drain(site) == []
+
+
+def post_scan(record, name, data):
+    answer = requests.post(
+        f"{record.absolute_url()}/@record-files",
+        json={
+            "filename": name,
+            "content-type": "image/png",
+            "data": base64.b64encode(data).decode(),
+        },
+        headers=JSON,
+        auth=ARCHIVIST,
+        timeout=60,
+    )
+    assert answer.status_code == 201, answer.text
+
+
+def test_a_scan_ocr_cannot_read_is_kept_and_people_are_told_why(site, queue_db):
+    record = record_by_code(site, PROCESSING_DOCUMENT)
+    post_scan(record, "mo.png", scan("mo.png", dpi=100).render())
+    assert [outcome for _job, outcome in drain(site)] == ["unreadable"]
+
+    transaction.begin()
+    record = record_by_code(site, PROCESSING_DOCUMENT)
+    assert IRecordFiles(record).get("mo.png") is not None  # the master is kept
+    [batch] = model.all_batches(site)
+    assert batch.state == model.FAILED
+    assert "không nhận dạng chữ được" in batch.message
+    [problem] = batch.problems
+    assert problem["code"] == model.MASTER_UNREADABLE
+    assert problem["message"].startswith("mo.png: ")
+    assert "100 dpi" in problem["message"] and "200 dpi" in problem["message"]
+    [entry] = [
+        item for item in entries(record) if item["action"] == "ocr_not_possible"
+    ]
+    assert entry["file"] == "mo.png" and "100 dpi" in entry["reason"]
+    transaction.abort()
+
+    # With a readable scan in the same upload: that one is processed, the batch says
+    # what was left out.
+    transaction.begin()
+    record = record_by_code(site, PROCESSING_DOCUMENT)
+    url = record.absolute_url()
+    form = requests.get(f"{url}/@@upload-files", auth=ARCHIVIST, timeout=60)
+    token = re.search(r'name="_authenticator"[^>]*value="([^"]+)"', form.text)
+    posted = requests.post(
+        f"{url}/@@upload-files",
+        auth=ARCHIVIST,
+        data={"_authenticator": token.group(1), "form.submitted": "1"},
+        files=[
+            ("files", ("ro.png", scan("ro.png").render(), "image/png")),
+            ("files", ("mo-2.png", scan("mo-2.png", dpi=100).render(), "image/png")),
+        ],
+        timeout=60,
+    )
+    assert posted.status_code == 200, posted.text[:1000]
+    assert [job for job, _outcome in drain(site)] == ["upload", "page", "build"]
+    transaction.begin()
+    [batch] = [item for item in model.all_batches(site) if "ro.png" in item.title]
+    assert batch.state == model.DONE_WITH_PROBLEMS
+    assert [item["file"] for item in batch.problems] == ["mo-2.png"]
+    transaction.abort()

@@ -35,6 +35,7 @@ FIXITY_FAILED = "fixity_failed"
 OCR_CORRECTED = "ocr_corrected"
 OCR_APPROVED = "ocr_approved"
 OCR_REJECTED = "ocr_rejected"
+OCR_NOT_POSSIBLE = "ocr_not_possible"  # a master kept but not read: why
 # Closed records (destroyed, transferred): a write refused, or one the system made itself.
 WRITE_REFUSED = "write_refused"
 SYSTEM_CHANGE = "system_change"

@@ -77,6 +77,8 @@ DOC_FAILED = "failed"  # could not be imported or built
 
 # The code of the problem a failed document leaves on its finished batch.
 DOCUMENT_FAILED = "document_failed"
+# A master kept on its record that OCR cannot read (too low a resolution, damaged).
+MASTER_UNREADABLE = "master_unreadable"
 
 MAX_ATTEMPTS = 3
 RATE_WINDOW = 300.0  # seconds of recent work the time estimate looks at

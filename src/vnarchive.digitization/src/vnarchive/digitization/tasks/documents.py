@@ -158,7 +158,8 @@ def _outcome(batch):
         for item in documents
         if item.state in (model.DOC_FAILED, model.DOC_INCOMPLETE)
     ]
-    if not failed and not batch.pages_failed():
+    unread = any(item.get("code") == model.MASTER_UNREADABLE for item in batch.problems)
+    if not failed and not batch.pages_failed() and not unread:
         return model.DONE
     known = {(item.get("code"), item.get("document")) for item in batch.problems}
     for item in failed:

@@ -5,7 +5,9 @@
 "build" jobs as a batch's.
 """
 
+from vnarchive.content import journal as kinds
 from vnarchive.content.files import IRecordFiles
+from vnarchive.digitization import _
 from vnarchive.digitization import batches as model
 from vnarchive.digitization.images import page_count
 from vnarchive.digitization.images import PageImageError
@@ -17,32 +19,38 @@ from vnarchive.digitization.jobs import job
 from vnarchive.digitization.tasks.documents import check_finished
 from vnarchive.digitization.tasks.documents import document_key
 from vnarchive.digitization.tasks.documents import import_one
+from vnarchive.digitization.tasks.errors import text
 from vnarchive.digitization.tasks.records import find_record
 from vnarchive.digitization.tasks.transactions import acting_as
 from vnarchive.digitization.tasks.transactions import Heartbeat
 from vnarchive.digitization.tasks.transactions import read
 from vnarchive.digitization.tasks.transactions import write
+from vnarchive.policy import journal
 
 
-def _master_pages(files, name, readable=False):
-    """Pages of master `name`; 0 for a file that is no scan (a text, a spreadsheet).
-
-    `readable`: also 0 for a scan OCR cannot read (below the importer's resolution).
-    """
-    data = files.get(name).read()
+def _master_pages(files, name):
+    """Pages of master `name`; 0 for a file that is no scan (a text, a spreadsheet)."""
     try:
-        count = page_count(name, data)
-        if readable:
-            read_page(name, data, 1, min_dpi=MIN_DPI)
+        return page_count(name, files.get(name).read())
     except PageImageError as error:
-        if error.code in ("unsupported", "low_dpi"):
+        if error.code == "unsupported":
             return 0
         raise
-    return count
 
 
-def upload_refs(record, names):
-    """PageRefs of the masters `names`, numbered after the pages of the record's others."""
+def _unreadable(files, name):
+    """Why OCR cannot read scan `name` (below the importer's resolution, damaged), in
+    words for people; None when it can, or when the file is no scan."""
+    try:
+        read_page(name, files.get(name).read(), 1, min_dpi=MIN_DPI)
+    except PageImageError as error:
+        return None if error.code == "unsupported" else text(error.doc())
+    return None
+
+
+def upload_pages(record, names):
+    """(PageRefs of the readable masters `names`, numbered after the pages of the
+    record's others; {name: why} of the scans OCR cannot read)."""
     files = IRecordFiles(record)
     names = [name for name in names if files.get(name) is not None]
     offset = sum(
@@ -50,11 +58,50 @@ def upload_refs(record, names):
         for item in files.masters()
         if item.name not in names
     )
-    refs = []
+    refs, unreadable = [], {}
     for name in names:
-        for file_page in range(1, _master_pages(files, name, readable=True) + 1):
+        why = _unreadable(files, name)
+        if why is not None:
+            unreadable[name] = why
+            continue
+        for file_page in range(1, _master_pages(files, name) + 1):
             refs.append(PageRef(name, file_page, offset + len(refs) + 1))
-    return refs
+    return refs, unreadable
+
+
+def upload_refs(record, names):
+    """PageRefs of the readable masters `names` (see `upload_pages`)."""
+    return upload_pages(record, names)[0]
+
+
+def _report_unreadable(record, batch, key, unreadable):
+    """Each unreadable master: a problem of the batch and an entry in the record's
+    journal, so that nobody waits for text that will not come."""
+    for name, why in unreadable.items():
+        batch.problems.append(
+            {
+                "code": model.MASTER_UNREADABLE,
+                "document": key,
+                "message": f"{name}: {why}",
+                "row": None,
+                "column": None,
+                "file": name,
+            }
+        )
+        journal.record(record, kinds.OCR_NOT_POSSIBLE, file=name, reason=why)
+
+
+def _nothing_readable(batch):
+    batch.state = model.FAILED
+    batch.finished = model.now_iso()
+    batch.drop()
+    batch.message = text(
+        _(
+            "batch_error_upload_unreadable",
+            default="Tệp đã được lưu vào hồ sơ nhưng không nhận dạng chữ được: "
+            "xem lý do của từng tệp, rồi tải lên bản quét đạt yêu cầu.",
+        )
+    )
 
 
 @job("upload")
@@ -62,8 +109,12 @@ def import_upload(site, uid, names, creator, worker=None):
     """Masters added to record `uid` by a form or REST: process their pages as a batch."""
     key = document_key(None, 1)
     record = read(lambda: find_record(site, uid))
-    if record is None or not read(lambda: upload_refs(find_record(site, uid), names)):
-        return "nothing to process"  # no scan OCR can read
+    found = (
+        read(lambda: upload_pages(find_record(site, uid), names)) if record else None
+    )
+    if not found or not any(found):
+        return "nothing to process"  # no scan among them
+    refs, unreadable = found
 
     def create():
         record = find_record(site, uid)
@@ -80,11 +131,17 @@ def import_upload(site, uid, names, creator, worker=None):
         batch.state = model.IMPORTING
         document = batch.add_document(key, _record_label(record), 1)
         document.planned = {"upload": list(names)}
+        _report_unreadable(record, batch, key, unreadable)
+        if not refs:
+            _nothing_readable(batch)
         return batch.id, batch.token
 
-    created = write(create)
+    with acting_as(site, creator):
+        created = write(create)
     if created is None:
         return "skipped"
+    if not refs:
+        return "unreadable"
     batch_id, token = created
     return run_upload(site, batch_id, token, uid, names, creator)
 

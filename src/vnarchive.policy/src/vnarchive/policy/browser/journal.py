@@ -37,6 +37,9 @@ ACTIONS = {
     kinds.OCR_REJECTED: _(
         "journal_action_ocr_rejected", default="Từ chối văn bản nhận dạng"
     ),
+    kinds.OCR_NOT_POSSIBLE: _(
+        "journal_action_ocr_not_possible", default="Không nhận dạng được chữ"
+    ),
     kinds.WRITE_REFUSED: _("journal_action_write_refused", default="Từ chối ghi"),
     kinds.SYSTEM_CHANGE: _(
         "journal_action_system_change", default="Thay đổi do hệ thống"
