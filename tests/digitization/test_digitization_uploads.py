@@ -12,6 +12,7 @@ from batches import make_batch
 from batches import scan
 from batches import start
 from helpers import PROCESSING_DOCUMENT
+from helpers import PUBLISHED_DOCUMENT
 from helpers import USERS
 from vnarchive.content.files import IRecordFiles
 from vnarchive.digitization import batches as model
@@ -155,11 +156,11 @@ def test_a_scan_ocr_cannot_read_is_kept_and_people_are_told_why(site, queue_db):
     [problem] = batch.problems
     assert problem["code"] == model.MASTER_UNREADABLE
     assert problem["message"].startswith("mo.png: ")
-    assert "100 dpi" in problem["message"] and "200 dpi" in problem["message"]
-    [entry] = [
-        item for item in entries(record) if item["action"] == "ocr_not_possible"
-    ]
-    assert entry["file"] == "mo.png" and "100 dpi" in entry["reason"]
+    assert "100 dpi" in problem["message"]
+    assert "200 dpi" in problem["message"]
+    [entry] = [item for item in entries(record) if item["action"] == "ocr_not_possible"]
+    assert entry["file"] == "mo.png"
+    assert "100 dpi" in entry["reason"]
     transaction.abort()
 
     # With a readable scan in the same upload: that one is processed, the batch says
@@ -186,3 +187,38 @@ def test_a_scan_ocr_cannot_read_is_kept_and_people_are_told_why(site, queue_db):
     assert batch.state == model.DONE_WITH_PROBLEMS
     assert [item["file"] for item in batch.problems] == ["mo-2.png"]
     transaction.abort()
+
+
+def test_a_published_record_with_new_unreviewed_text_is_withdrawn(site, queue_db):
+    from plone import api
+
+    record = record_by_code(site, PUBLISHED_DOCUMENT)
+    assert api.content.get_state(record) == "published"
+    head = (USERS["ArchiveHead"], "vnarchive-demo")
+    answer = requests.post(
+        f"{record.absolute_url()}/@record-files",
+        json={
+            "filename": "bo-sung.png",
+            "content-type": "image/png",
+            "data": base64.b64encode(scan("bo-sung.png").render()).decode(),
+        },
+        headers=JSON,
+        auth=head,
+        timeout=60,
+    )
+    assert answer.status_code == 201, answer.text
+    assert requests.get(record.absolute_url(), timeout=60).status_code == 200
+    assert [job for job, _outcome in drain(site)] == ["upload", "page", "build"]
+
+    transaction.begin()
+    record = record_by_code(site, PUBLISHED_DOCUMENT)
+    assert api.content.get_state(record) == "archived"
+    [entry] = [
+        item
+        for item in entries(record)
+        if item["action"] == "transition" and item.get("transition") == "withdraw"
+    ]
+    assert "cần được kiểm duyệt" in entry["comment"]
+    transaction.abort()
+    # What the public saw is gone with it: the page, the new text.
+    assert requests.get(record.absolute_url(), timeout=60).status_code == 404

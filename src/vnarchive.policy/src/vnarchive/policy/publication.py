@@ -35,14 +35,21 @@ def published_children(container):
     ]
 
 
+def withdraw(record, reason):
+    """Withdraw published `record` as a consequence of another change (no guard: nobody
+    decided it; the same events as any transition), `reason` its journal comment."""
+    workflow = api.portal.get_tool("portal_workflow").getWorkflowById(WORKFLOW_ID)
+    workflow._executeTransition(
+        record, workflow.transitions[WITHDRAW], {"comment": reason}
+    )
+
+
 def withdraw_contents(container, reason):
     """Withdraw every published record held by `container` (and, through the same
     rule, what they hold); returns those withdrawn here."""
-    workflow = api.portal.get_tool("portal_workflow").getWorkflowById(WORKFLOW_ID)
-    transition = workflow.transitions[WITHDRAW]
     children = published_children(container)
     for child in children:
-        workflow._executeTransition(child, transition, {"comment": reason})
+        withdraw(child, reason)
     return children
 
 

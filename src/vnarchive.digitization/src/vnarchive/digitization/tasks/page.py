@@ -14,6 +14,7 @@ from vnarchive.digitization import batches as model
 from vnarchive.digitization import pipeline
 from vnarchive.digitization import queue
 from vnarchive.digitization.jobs import job
+from vnarchive.digitization.review.publication import withdraw_unreviewed
 from vnarchive.digitization.tasks.documents import document_progress
 from vnarchive.digitization.tasks.errors import BatchError
 from vnarchive.digitization.tasks.errors import failure_reason
@@ -158,6 +159,7 @@ def _save(site, batch_id, key, lease, png, page_text):
     )
     document = batch.page_done(page, page_text.confidence)
     document_progress(batch, document)
+    withdraw_unreviewed(record)
     return "done"
 
 
