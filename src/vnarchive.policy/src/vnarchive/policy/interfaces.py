@@ -2,6 +2,7 @@ from zope.interface import Attribute
 from zope.interface import Interface
 from zope.interface.interfaces import IObjectEvent
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
+from zope.viewlet.interfaces import IViewletManager
 
 
 class IVnarchivePolicyLayer(IDefaultBrowserLayer):
@@ -31,3 +32,14 @@ class IMasterFileAdded(IObjectEvent):
 
     name = Attribute("The master's name in the record's files")
     sha256 = Attribute("The SHA-256 of the master, hex")
+
+
+class IRecordSections(IViewletManager):
+    """The sections add-ons add to the record page (`vnarchive.record.sections`).
+
+    The record page (`@@view` of a record) renders this viewlet manager after the record's
+    files, before its contents; an add-on registers a viewlet for it (for its browser
+    layer, with the permission its section needs) to show a section of its own without
+    the core knowing it. The page itself is View-protected, and the trust guard has
+    already stopped anyone who may not View the record.
+    """
