@@ -158,6 +158,10 @@ bench-web: install ## Benchmark pages, REST and search vs vanilla Plone, 1 and 2
 	@command -v wrk >/dev/null || { echo "bench-web needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/web.py $(BENCH_ARGS)
 
+.PHONY: bench-guard
+bench-guard: install ## Benchmark the trust guard: requests published with it vs without it, in one Zope
+	$(BIN)/python bench/guard.py $(BENCH_ARGS)
+
 .PHONY: bench-search
 bench-search: install ## Benchmark search: 100,000 documents in Solr, Plone REST vs straight to Solr, catalog fallback
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
