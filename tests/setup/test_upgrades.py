@@ -213,3 +213,39 @@ def test_site_of_content_20261121001_gets_language_and_notes_behaviors(
     assert ILanguage(document).languageCode == languages
     assert document.languageCode == languages
     assert setup_tool.getVersionForProfile(CONTENT_PROFILE) == "20261209001"
+
+
+DIGITIZATION_PROFILE = "vnarchive.digitization:default"
+
+
+def test_digitization_profile_version_is_the_newest_upgrade_destination(setup_tool):
+    upgrades = setup_tool.listUpgrades(DIGITIZATION_PROFILE, show_old=True)
+    assert setup_tool.getVersionForProfile(DIGITIZATION_PROFILE) == max(
+        destinations(upgrades)
+    )
+
+
+def test_site_of_digitization_20261208001_gets_the_signature_index(setup_tool, portal):
+    from helpers import RECORD_TYPES
+
+    catalog = api.portal.get_tool("portal_catalog")
+    # What a site of the previous version had: no signature index.
+    catalog.delIndex("signature_status")
+    setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208001")
+
+    assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
+        "20261208002"
+    ]
+    setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == (
+        "20261208002",
+    )
+    assert catalog._catalog.getIndex("signature_status").meta_type == "KeywordIndex"
+    # Every record with files is there, unsigned: nothing was checked before.
+    documents = catalog.unrestrictedSearchResults(
+        portal_type=[name for name in RECORD_TYPES if name not in ("Fonds", "Dossier")]
+    )
+    unsigned = catalog.unrestrictedSearchResults(signature_status="unsigned")
+    assert len(documents) > 0
+    assert {brain.UID for brain in unsigned} == {brain.UID for brain in documents}

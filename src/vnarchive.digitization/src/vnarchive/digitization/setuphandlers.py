@@ -17,6 +17,7 @@ logger = logging.getLogger("vnarchive.digitization")
 
 OLD_MODULE = b"vnarchive.policy.digitization"
 REVIEW_INDEXES = ("ocr_confidence", "ocr_review_state")
+SIGNATURE_INDEXES = ("signature_status",)
 
 
 @implementer(INonInstallable)
@@ -107,14 +108,25 @@ def _pickled_under_old_name(obj):
 
 
 def fill_review_indexes(site):
-    """Index the records in the OCR review indexes when the profile has just added them.
+    """Index the records in the OCR review indexes when the profile has just added them."""
+    return fill_empty_indexes(site, REVIEW_INDEXES)
 
-    GenericSetup adds catalog indexes empty; only the records can have OCR pages, so only
-    they are indexed (not every object of the site)."""
+
+def fill_signature_indexes(site):
+    """Index the records' signatures ("unsigned" for a record without any) when the
+    profile has just added the index."""
+    return fill_empty_indexes(site, SIGNATURE_INDEXES)
+
+
+def fill_empty_indexes(site, names):
+    """Index the records in the indexes `names` that are empty (just added).
+
+    GenericSetup adds catalog indexes empty; only the records have files, OCR pages and
+    signatures, so only they are indexed (not every object of the site)."""
     catalog = site.portal_catalog
     empty = [
         name
-        for name in REVIEW_INDEXES
+        for name in names
         if name in catalog.indexes()
         and not catalog._catalog.getIndex(name).numObjects()
     ]
@@ -125,7 +137,7 @@ def fill_review_indexes(site):
     )
     for brain in brains:
         catalog.catalog_object(brain._unrestrictedGetObject(), idxs=empty)
-    logger.info("indexed %d records for the OCR review queue", len(brains))
+    logger.info("indexed %d records in %s", len(brains), ", ".join(empty))
     return len(brains)
 
 
@@ -133,6 +145,7 @@ def post_install(context):
     site = api.portal.get()
     move_old_annotations(site)
     fill_review_indexes(site)
+    fill_signature_indexes(site)
     rewrite_batches(site)
 
 

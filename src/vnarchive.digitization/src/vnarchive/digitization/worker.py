@@ -19,13 +19,16 @@ from Testing.makerequest import makerequest
 from vnarchive.digitization import batches
 from vnarchive.digitization import jobs
 from vnarchive.digitization import queue
+from vnarchive.digitization.signatures import work as signature_work
 
 # The jobs register by name (jobs.job) when their modules load: this worker runs them.
 from vnarchive.digitization.tasks import batch_import  # noqa: F401
 from vnarchive.digitization.tasks import build  # noqa: F401
 from vnarchive.digitization.tasks import page  # noqa: F401
+from vnarchive.digitization.tasks import sign  # noqa: F401
 from vnarchive.digitization.tasks import sweep  # noqa: F401
 from vnarchive.digitization.tasks import upload  # noqa: F401
+from vnarchive.digitization.tasks import verify  # noqa: F401
 from vnarchive.digitization.tasks.transactions import acting_as
 from zope.component.hooks import setSite
 from zope.globalrequest import setRequest
@@ -137,7 +140,7 @@ class _Beat(threading.Thread):
 
 
 def _open_work(site):
-    return any(
+    return signature_work.has_open(site) or any(
         batch.state in batches.UNFINISHED and not batch.validate_only
         for batch in batches.all_batches(site)
     )

@@ -1,5 +1,7 @@
 """The "build" job: the PDF/A of a record from its clean pages and texts; reindex; viewer.
 
+A reviewed record's new PDF/A is sent on to the "sign" job when signing is set up.
+
 Sent when the last page of a batch's document is done, and by the OCR review
 (`intake.enqueue_document_rebuild`) after the texts changed: then it has no batch.
 """
@@ -11,6 +13,7 @@ from vnarchive.digitization.jobs import job
 from vnarchive.digitization.ocr import PageText
 from vnarchive.digitization.pdfa import build_pdfa
 from vnarchive.digitization.pdfa import PdfPage
+from vnarchive.digitization.signatures.rules import sign_when_ready
 from vnarchive.digitization.tasks.documents import check_finished
 from vnarchive.digitization.tasks.errors import BatchError
 from vnarchive.digitization.tasks.errors import failure_reason
@@ -152,6 +155,8 @@ class _Build:
             pages=pages,
             batch=self.batch_id,
         )
+        # A new PDF/A carries no signature: the archive signs it again once reviewed.
+        sign_when_ready(self.site, record)
         if document is not None:
             document.state = model.DOC_BUILT
             document.pdfa = name

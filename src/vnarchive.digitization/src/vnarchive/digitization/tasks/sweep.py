@@ -1,8 +1,8 @@
 """The "sweep" job: work whose worker died, messages that were lost.
 
 Idle workers run it every few seconds: pages whose lease expired go back to the queue, and
-what waits too long (a page, an import, a build) is enqueued again; a duplicate message
-finds its work done or taken and does nothing.
+what waits too long (a page, an import, a build, a signature to make or check) is enqueued
+again; a duplicate message finds its work done or taken and does nothing.
 """
 
 from datetime import datetime
@@ -10,6 +10,7 @@ from vnarchive.digitization import _
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
 from vnarchive.digitization.jobs import job
+from vnarchive.digitization.signatures import work as signature_work
 from vnarchive.digitization.tasks.documents import check_finished
 from vnarchive.digitization.tasks.documents import document_progress
 from vnarchive.digitization.tasks.errors import text
@@ -17,6 +18,7 @@ from vnarchive.digitization.tasks.transactions import read
 from vnarchive.digitization.tasks.transactions import write
 from ZODB.POSException import ConflictError
 
+import contextlib
 import time
 
 
@@ -36,6 +38,10 @@ def sweep(site, worker=None):
             write(lambda batch_id=batch_id: sweeper.pass_over(batch_id), attempts=2)
         except ConflictError:
             continue  # another worker sweeps the same batch
+    with contextlib.suppress(ConflictError):  # another worker sweeps them
+        sweeper.found["signatures"] = write(
+            lambda: signature_work.sweep(site, sweeper.now, sweeper.wait), attempts=2
+        )
     return sweeper.found
 
 

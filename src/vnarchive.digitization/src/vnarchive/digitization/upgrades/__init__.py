@@ -1,0 +1,1 @@
+"""Upgrade steps of the vnarchive.digitization profile: one module per profile version."""
