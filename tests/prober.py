@@ -279,11 +279,14 @@ class Prober:
             )
         # Every page once, one at a time, before the concurrent probes: Python 3.11.7
         # sometimes fails to compile a template that two threads compile at once
-        # (CPython gh-106905), which would read as two different answers.
+        # (CPython gh-106905), which would read as two different answers or a 500. As
+        # every visitor, as the probes ask: a page may render a template for people who
+        # have logged in only (@@author sends Anonymous to the login form).
         for target, _twin, channels, _markers in pairs:
             for channel in channels:
                 if channel.kind == "view":
-                    self.ask(self.visitors[0], channel, target.url)
+                    for visitor in self.visitors:
+                        self.ask(visitor, channel, target.url, target.params or None)
         with ThreadPoolExecutor(self.workers) as pool:
             list(pool.map(lambda job: self._compare(*job), jobs))
         return self.report
@@ -396,6 +399,16 @@ def _difference(one, other):
         min(len(one), len(other)),
     )
     return f"{one[max(0, index - 60) : index + 60]!r} / {other[max(0, index - 60) : index + 60]!r}"
+
+
+def comparable(response, swaps=()):
+    """An answer as the prober compares it with another: status, headers and text, with
+    the names of `swaps` exchanged and what differs between any two answers left out."""
+    return (
+        response.status_code,
+        _headers(response, swaps),
+        _normal(text_of(response), swaps),
+    )
 
 
 def _normal(text, swaps):
