@@ -4,10 +4,12 @@
 <site>/@@batches                        the batches
 <site>/@@batches/<id>                   one batch: progress, problems, failed pages
 <site>/@@batches/<id>/retry             POST: failed pages back to the queue
+<site>/@@batches/<id>/sign              POST: sign the reviewed documents (workers)
 <site>/@@manifest-template[?format=xlsx] a manifest to fill in (CSV or XLSX)
 """
 
 from plone import api
+from plone.memoize.view import memoize
 from plone.protect import CheckAuthenticator
 from plone.protect import PostOnly
 from plone.uuid.interfaces import IUUID
@@ -17,6 +19,8 @@ from Products.statusmessages.interfaces import IStatusMessage
 from vnarchive.digitization import _
 from vnarchive.digitization import batches as model
 from vnarchive.digitization import queue
+from vnarchive.digitization.signatures import runs as signing_runs
+from vnarchive.digitization.signatures.display import batch_signing
 from vnarchive.digitization.tasks import intake
 from vnarchive.digitization.tasks.errors import BatchError
 from vnarchive.policy.browser.times import iso_time
@@ -168,6 +172,8 @@ class Batches(SubpathParams, BrowserView):
             raise NotFound(self.params[0])
         if len(self.params) > 1 and self.params[1] == "retry":
             return self.retry()
+        if len(self.params) > 1 and self.params[1] == "sign":
+            return self.sign()
         return self.batch_template()
 
     def retry(self):
@@ -195,7 +201,35 @@ class Batches(SubpathParams, BrowserView):
         )
         return ""
 
+    def sign(self):
+        """Ask the workers to sign the batch's reviewed documents (not in this request)."""
+        PostOnly(self.request)
+        CheckAuthenticator(self.request)
+        by = api.user.get_current().getId()
+        asked, error = signing_runs.ask(self.context, self.batch, by)
+        messages = IStatusMessage(self.request)
+        if error is not None:
+            messages.add(translate(error.doc(), context=self.request), type="error")
+        else:
+            messages.add(
+                _(
+                    "msg_batch_signing_asked",
+                    default="Đã xếp hàng ký số ${count} tài liệu đã duyệt.",
+                    mapping={"count": asked},
+                ),
+                type="info",
+            )
+        self.request.response.redirect(
+            f"{self.context.absolute_url()}/@@batches/{self.batch.id}"
+        )
+        return ""
+
     # ---- for the templates ----
+
+    @memoize
+    def signing(self):
+        """Batch signing: set up or not (and why), ready, signed, to sign, failed."""
+        return batch_signing(self.context, self.batch, self.request)
 
     def batches(self):
         return [self.row(batch) for batch in model.all_batches(self.context)]

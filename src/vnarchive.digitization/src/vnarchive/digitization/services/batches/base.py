@@ -6,6 +6,8 @@
                                   "validate_only": true only checks it
     POST @batches/<id>/retry      failed pages back to the queue (JSON {"pages": [[doc, n]]}
                                   for some of them; all by default)
+    POST @batches/<id>/sign       sign the documents whose review is complete (workers);
+                                  GET @batches/<id> tells how far it got ("signing")
 
 On the site root, staff only ("vnarchive: Manage files"). The request only stores the ZIP
 (or checks the folder) and enqueues: a worker does the rest.
@@ -14,13 +16,16 @@ On the site root, staff only ("vnarchive: Manage files"). The request only store
 from plone import api
 from plone.restapi.services import Service
 from vnarchive.digitization import batches as model
+from vnarchive.digitization.signatures.display import batch_signing
 from vnarchive.policy.subpath import SubpathParams
 from zExceptions import NotFound
 
 
-def serialize(batch, base, full=False):
+def serialize(batch, base, full=False, request=None):
     data = batch.details() if full else batch.summary()
     data["@id"] = f"{base}/@batches/{batch.id}"
+    if full:
+        data["signing"] = batch_signing(api.portal.get(), batch, request)
     return data
 
 

@@ -10,7 +10,7 @@ from vnarchive.digitization.services.batches.base import serialize
 class BatchesGet(BatchService):
     def reply(self):
         if self.params:
-            return serialize(self._batch(), self.base, full=True)
+            return serialize(self._batch(), self.base, full=True, request=self.request)
         items = [
             serialize(batch, self.base) for batch in model.all_batches(api.portal.get())
         ]
