@@ -19,6 +19,13 @@ to Managers, and plone.rest's JSON to everyone); the detail goes to the event lo
 that id. Every other answer (404, 401, 403, redirects, 400 from plone.restapi) is left to
 the view that gives it without this layer, unchanged to the byte.
 
+Views of others asked where they do not apply. Plone's views, and those of the add-ons it
+ships, are registered for broad interfaces and fail when a record or the site is not what
+they were made for (a mail template or a macro page called on its own, a listing asked with
+a parameter twice, PlonePAS's helper views that refuse to be called). Such a request answers
+exactly what a name that does not exist answers there, with one line in the log and no
+traceback (`vnarchive.policy.misplaced` says when).
+
 Errors a REST service reports itself (bad input it found, a refusal) go through
 `service_error`, as plone.restapi's own services answer them: the status, and
 ``{"error": {"type": ..., "message": ...}}`` with the message translated for the request.
@@ -30,6 +37,10 @@ from plone.rest.interfaces import ICORSPolicy
 from Products.Five import BrowserView
 from vnarchive.policy import _
 from vnarchive.policy.interfaces import IVnarchivePolicyLayer
+from vnarchive.policy.misplaced import back_to_traversal
+from vnarchive.policy.misplaced import code_of
+from vnarchive.policy.misplaced import misplaced_view
+from zExceptions import NotFound
 from zope.component import getSiteManager
 from zope.component import queryMultiAdapter
 from zope.i18n import translate
@@ -176,6 +187,9 @@ class ServerErrorView(BrowserView):
         status = http_status(exception)
         if status < 500:
             return self.unchanged()
+        misplaced = misplaced_view(exception, self.request)
+        if misplaced is not None:
+            return self.not_found(*misplaced)
         request = self.request
         error_id = secrets.token_hex(6)
         logger.error(
@@ -199,6 +213,30 @@ class ServerErrorView(BrowserView):
             error_type(status),
             error_id=error_id,
         )
+
+    def not_found(self, factory, context):
+        """What traversal answers for a name that does not exist where the view (of class
+        `factory`) was asked: the same NotFound, in the same object, by the same view."""
+        request = self.request
+        logger.info(
+            "not found: %s %s: %s in %s, a view of others not made for this object",
+            request.get("REQUEST_METHOD", ""),
+            request.get("ACTUAL_URL") or request.get("URL", ""),
+            type(self.context).__name__,
+            code_of(factory),
+        )
+        back_to_traversal(request)
+        self.__parent__ = context
+        try:
+            request.response.notFoundError(request["URL"])
+        except NotFound as missing:
+            self.context = missing  # Plone's 404 page reads it from sys.exc_info() too
+            body = self.unchanged()
+        # Zope and plone.transformchain set the status of the exception that escaped
+        # (AttributeError: 500, KeyError: 503) after this view: keep the one just given.
+        response = request.response
+        response.setStatus(response.getStatus(), lock=True)
+        return body
 
     def unchanged(self):
         """The answer of the exception view the request gets without this layer."""
