@@ -191,3 +191,32 @@ def test_a_signed_pdf_imported_with_a_batch_is_verified(
     (entry,) = verified(record)
     assert entry["file"].endswith(".pdf")
     assert entry["status"] == "valid"
+
+
+def test_full_text_searches_through_solr_filter_on_the_signature_status(
+    solr_portal, solr_holdings, solr_server, queue_db, signing, signed_pdf
+):
+    """A search with words goes to Solr (collective.solr): the status is a Solr field
+    there too, updated when the workers verify the file, so the filter is not dropped."""
+    from helpers import PROCESSING_DOSSIER
+
+    site = solr_portal
+    record = document_with_pages(
+        site, solr_holdings[PROCESSING_DOSSIER], "Nghị quyết zqsolrkyso số 46", pages=0
+    )
+    upload(record, "nghi-quyet-46.pdf", signed_pdf)
+    assert ("verify_signatures", "valid") in run_jobs(site)
+    assert record.UID() in solr_server.uids("signature_status:valid")
+
+    def found(status):
+        answer = requests.get(
+            f"{site.absolute_url()}/@search",
+            params={"SearchableText": "zqsolrkyso", "signature_status": status},
+            auth=ARCHIVIST,
+            headers={"Accept": "application/json"},
+            timeout=60,
+        ).json()
+        return [item["@id"] for item in answer["items"]]
+
+    assert found("valid") == [record.absolute_url()]
+    assert found("invalid") == []
