@@ -234,13 +234,12 @@ def test_site_of_digitization_20261208001_gets_the_signature_index(setup_tool, p
     setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208001")
 
     assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
-        "20261208002"
+        "20261208002",
+        "20261208003",
     ]
     setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
 
-    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == (
-        "20261208002",
-    )
+    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208003",)
     assert catalog._catalog.getIndex("signature_status").meta_type == "KeywordIndex"
     # Every record with files is there, unsigned: nothing was checked before.
     documents = catalog.unrestrictedSearchResults(
@@ -249,3 +248,24 @@ def test_site_of_digitization_20261208001_gets_the_signature_index(setup_tool, p
     unsigned = catalog.unrestrictedSearchResults(signature_status="unsigned")
     assert len(documents) > 0
     assert {brain.UID for brain in unsigned} == {brain.UID for brain in documents}
+
+
+PACKAGE_LIMIT = "vnarchive.digitization.package_max_bytes"
+
+
+def test_site_of_digitization_20261208002_gets_the_package_size_limit(setup_tool):
+    registry = api.portal.get_tool("portal_registry")
+    # What a site of the previous version had: no limit, and a viewer setting the
+    # archive changed, which the step must leave as it is.
+    del registry.records[PACKAGE_LIMIT]
+    registry["vnarchive.viewer.large_size"] = 1234
+    setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208002")
+
+    assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
+        "20261208003"
+    ]
+    setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208003",)
+    assert registry[PACKAGE_LIMIT] == 500 * 1024 * 1024
+    assert registry["vnarchive.viewer.large_size"] == 1234
