@@ -11,6 +11,7 @@ its journal events.
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from vnarchive.digitization.packages import naming
 
 import io
 import os
@@ -88,6 +89,9 @@ class Unit:
     children: list = field(default_factory=list)
     created: str | None = None  # when the record was described (ISO 8601)
 
+    def __post_init__(self):
+        self.identifier = naming.identifier(self.identifier)
+
 
 @dataclass
 class Package:
@@ -100,6 +104,7 @@ class Package:
     software_version: str = ""
 
     def __post_init__(self):
+        self.identifier = naming.identifier(self.identifier)
         if self.kind not in KINDS:
             raise PackageError(f"unknown kind of package {self.kind!r}")
         if self.root.level not in (FONDS, DOSSIER):

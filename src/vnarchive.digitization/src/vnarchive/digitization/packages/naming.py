@@ -28,11 +28,13 @@ MAX_COMPONENT_BYTES = 200
 
 
 def identifier(value):
-    """`uuid-<UPPERCASE UUID>` for a UUID (any spelling) or, name-based, for any string."""
+    """`uuid-<UPPERCASE UUID>` for a UUID (any spelling, `uuid-` or not) or, name-based,
+    for any other string."""
+    text = str(value)
     try:
-        parsed = uuid.UUID(str(value))
+        parsed = uuid.UUID(text[5:] if text.lower().startswith("uuid-") else text)
     except ValueError:
-        parsed = uuid.uuid5(NAMESPACE, str(value))
+        parsed = uuid.uuid5(NAMESPACE, text)
     return f"uuid-{str(parsed).upper()}"
 
 

@@ -26,6 +26,7 @@ import zipfile
 
 
 CHUNK = 1 << 20
+BAGIT = "bagit"
 ZIP64_LIMIT = (1 << 31) - 1
 # Already compressed: deflating them again costs time and gains nothing.
 STORED_TYPES = ("application/pdf", "image/", "audio/", "video/", "application/zip")
@@ -133,10 +134,8 @@ def _stored(entry):
     return entry.mime_type.startswith(STORED_TYPES) or name.endswith(STORED_SUFFIXES)
 
 
-def _info(package, entry):
-    info = zipfile.ZipInfo(
-        f"{package.identifier}/{entry.path}", date_time=naming.zip_time(entry.created)
-    )
+def _info(name, entry):
+    info = zipfile.ZipInfo(name, date_time=naming.zip_time(entry.created))
     info.compress_type = zipfile.ZIP_STORED if _stored(entry) else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     info.file_size = entry.size
@@ -164,17 +163,66 @@ def _copy(archive, info, entry):
     return size
 
 
-def build_package(package, fileobj):
-    """Write `package` as a ZIP into `fileobj` (opened for binary writing)."""
+def build_package(package, fileobj, transport=None):
+    """Write `package` as a ZIP into `fileobj` (opened for binary writing).
+
+    `transport="bagit"` wraps it in a BagIt bag (RFC 8493) for the way between systems:
+    `<OBJID>/bagit.txt`, `bag-info.txt`, `manifest-sha256.txt`, `tagmanifest-sha256.txt`
+    and the package as the payload, `<OBJID>/data/<OBJID>/…`. The manifest is written
+    from the checksums verified while copying: nothing is read twice."""
+    if transport not in (None, BAGIT):
+        raise PackageError(f"unknown transport {transport!r}")
     entries = plan_entries(package)
+    folder = package.identifier
+    prefix = f"{folder}/data/{folder}/" if transport == BAGIT else f"{folder}/"
     files = 0
     copied = 0
     with zipfile.ZipFile(fileobj, "w", allowZip64=True) as archive:
         for entry in entries:
-            info = _info(package, entry)
+            info = _info(prefix + entry.path, entry)
             if entry.data is not None:
                 archive.writestr(info, entry.data)
                 continue
             copied += _copy(archive, info, entry)
             files += 1
+        if transport == BAGIT:
+            for entry in bag_tag_files(package, entries):
+                archive.writestr(_info(f"{folder}/{entry.path}", entry), entry.data)
     return Written(package.identifier, len(entries), files, copied)
+
+
+def bag_tag_files(package, entries):
+    """The tag files of a bag whose payload is `entries` under data/<OBJID>/."""
+
+    def tag(path, text):
+        data = text.encode("utf-8")
+        return layout.xml_entry(package, path, data)
+
+    payload = f"data/{package.identifier}/"
+    manifest = "".join(
+        f"{entry.sha256}  {_bag_path(payload + entry.path)}\n" for entry in entries
+    )
+    made = naming.to_vietnam(package.created)
+    info = "".join(
+        f"{key}: {value}\n"
+        for key, value in (
+            ("Source-Organization", package.archive or package.software),
+            ("External-Identifier", package.identifier),
+            ("External-Description", f"{package.kind} TT05/2025/TT-BNV"),
+            ("Bagging-Date", made[:10]),
+            ("Bag-Software-Agent", f"{package.software} {package.software_version}"),
+            ("Payload-Oxum", f"{sum(e.size for e in entries)}.{len(entries)}"),
+        )
+    )
+    tags = [
+        tag("bagit.txt", "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"),
+        tag("bag-info.txt", info),
+        tag("manifest-sha256.txt", manifest),
+    ]
+    tagmanifest = "".join(f"{entry.sha256}  {entry.path}\n" for entry in tags)
+    return [*tags, tag("tagmanifest-sha256.txt", tagmanifest)]
+
+
+def _bag_path(path):
+    """A path as BagIt manifests write it (CR, LF and % percent-encoded)."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
