@@ -305,3 +305,27 @@ def test_the_generic_prober_finds_no_leak_in_packages(site, packaged):
     assert report.probes == 12  # three visitors, two questions, the record and its twin
     assert report.failures == set()
     assert report.leaks == [], [str(leak) for leak in report.leaks]
+
+
+def test_an_aip_of_the_fonds_holds_every_dossier_as_a_representation(site, packaged):
+    fonds = packaged[FONDS]
+    answer = get(fonds.absolute_url(), ARCHIVIST, kind="aip")
+    archive = opened(answer)
+    objid = objid_of(answer)
+    assert validate_package(archive) == []
+    root = etree.fromstring(archive.read(f"{objid}/metadata/descriptive/EAD.xml"))
+    assert root.findtext("fondsCode") == FONDS
+    dossiers = [obj for obj in packaged.values() if obj.portal_type == "Dossier"]
+    representations = {
+        n.split("/")[2]
+        for n in archive.namelist()
+        if n.startswith(f"{objid}/representations/")
+    }
+    assert len(representations) == len(dossiers)  # the archivist may View them all
+    codes = {
+        etree.fromstring(
+            archive.read(f"{objid}/representations/{rep}/metadata/descriptive/EAD.xml")
+        ).findtext("arcFileCode")
+        for rep in representations
+    }
+    assert codes == {main_code(dossier) for dossier in dossiers}
