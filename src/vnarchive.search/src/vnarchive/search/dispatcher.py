@@ -18,7 +18,9 @@ the exact-diacritics ``SearchableText`` only, bypassing the search pattern: Viet
 were never found. ``bí* AND mật*`` goes to Solr as ``bí mật`` (`solr_words`), which
 collective.solr searches as a prefix and as the word itself through the search pattern, on
 the exact and the folded fields, exactly as ``@search?SearchableText=bí mật``. The catalog
-still gets the munged query.
+still gets the munged query. Words given as a list (``?SearchableText=bí&SearchableText=mật``
+on a listing that passes its form to the catalog) reach Solr as one text, as the catalog
+reads them (`one_text`).
 """
 
 from Acquisition import aq_base
@@ -71,15 +73,24 @@ def solr_words(text):
     return " ".join(words) if words else text
 
 
+def one_text(value):
+    """A SearchableText as one text, as the catalog reads it: the words of a list (a
+    parameter given twice, ``?SearchableText=bí&SearchableText=mật``) joined by spaces, as
+    ZCTextIndex does; collective.solr expects a text and failed on a list."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(item) for item in value)
+    return value
+
+
 def _for_solr(query):
-    """`query` with its SearchableText as `solr_words`."""
+    """`query` with its SearchableText as one text, as `solr_words`."""
     value = query.get("SearchableText")
     if isinstance(value, dict):
-        words = solr_words(value.get("query"))
+        words = solr_words(one_text(value.get("query")))
         changed = words != value.get("query")
         words = dict(value, query=words)
     else:
-        words = solr_words(value)
+        words = solr_words(one_text(value))
         changed = words != value
     return dict(query, SearchableText=words) if changed else query
 
