@@ -2,7 +2,6 @@
 against the schemas and byte by byte against its METS; what a DIP may hold; who may
 have an AIP; the size limit; BagIt; the trust guard and the generic prober."""
 
-from conftest import ODD_MASTER
 from helpers import CONDITIONAL_DOCUMENT
 from helpers import DEMO_PASSWORD
 from helpers import FONDS
@@ -19,9 +18,12 @@ from prober import Prober
 from prober import swap_names
 from prober import Target
 from prober import Visitor
+from vnarchive.content.files import IRecordFiles
 from vnarchive.content.indexers import main_code
 from vnarchive.digitization.packages import xsd
 from vnarchive.digitization.packages.validate import validate_package
+from vnarchive.digitization.tasks.records import PDFA
+from vnarchive.digitization.tasks.records import pdfa_name
 from vnarchive.policy import fixity
 from vnarchive.policy.journal import entries
 
@@ -43,6 +45,38 @@ PREMIS = "{http://www.loc.gov/premis/v3}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
 OBJID = re.compile(r"uuid-[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
 MISSING_ID = "9999"
+
+# A master with a name that is legal in the archive but must be made safe in a package:
+# leading dots, Vietnamese letters, characters some file systems refuse.
+ODD_MASTER = "..Tờ trình gốc: bản quét?.png"
+
+
+def pdf_bytes(marker):
+    """A small PDF standing for a PDF/A (its content is not what these tests check)."""
+    return (
+        b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\n% " + marker.encode() + b"\n%%EOF\n"
+    ) * 20
+
+
+@pytest.fixture
+def packaged(functional_portal, functional_holdings):
+    """The published document and the conditional one of the published dossier get a
+    PDF/A; the published one also an oddly named master. Committed."""
+    with api.env.adopt_roles(["Manager"]):
+        for code in (PUBLISHED_DOCUMENT, CONDITIONAL_DOCUMENT):
+            record = functional_holdings[code]
+            IRecordFiles(record).set_derivative(
+                pdfa_name(record),
+                pdf_bytes(code),
+                "application/pdf",
+                kind=PDFA,
+                source="ocr",
+            )
+        IRecordFiles(functional_holdings[PUBLISHED_DOCUMENT]).add_master(
+            ODD_MASTER, b"\x89PNG\r\n\x1a\n odd master", "image/png"
+        )
+    transaction.commit()
+    return functional_holdings
 
 
 def get(url, auth=None, **params):
