@@ -65,6 +65,14 @@ def test_a_worker_registers_every_job_the_add_on_sends():
         timeout=300,
     ).stdout.split()
     *names, upload = registered
-    assert sorted(names) == ["build", "import", "page", "sweep", "upload"]
+    assert sorted(names) == [
+        "build",
+        "import",
+        "page",
+        "sign",
+        "sweep",
+        "upload",
+        "verify_signatures",
+    ]
     # "sweep" the worker runs itself when idle; the others come through the queue.
     assert sent_job_names() | {upload} == set(names) - {"sweep"}
