@@ -233,13 +233,13 @@ def test_site_of_digitization_20261208001_gets_the_signature_index(setup_tool, p
     catalog.delIndex("signature_status")
     setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208001")
 
-    assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
-        "20261208002",
-        "20261208003",
-    ]
-    setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
+    # Its own step only (later versions have their own tests).
+    assert (
+        destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE))[0] == "20261208002"
+    )
+    setup_tool.upgradeProfile(DIGITIZATION_PROFILE, "20261208002")
 
-    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208003",)
+    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208002",)
     assert catalog._catalog.getIndex("signature_status").meta_type == "KeywordIndex"
     # Every record with files is there, unsigned: nothing was checked before.
     documents = catalog.unrestrictedSearchResults(
