@@ -8,7 +8,8 @@ under a name that does not exist, and every channel of the site root and of the 
 that hold them, asked about them by UID, path, code and word, must answer as when asked
 about records that do not exist. The Archivist sees each record and finds it by a word (so
 an empty answer cannot pass). A canary view that leaks a title, registered for one test, is
-the one leak the same prober then reports.
+the one leak the same prober then reports. No channel answers 5xx but those allowed, each
+with its reason (ALLOWED_FAILURES).
 """
 
 from Acquisition import aq_base
@@ -68,6 +69,13 @@ ARCHIVIST = (USERS["Archivist"], DEMO_PASSWORD)
 MISSING_ID = "9999"
 MISSING_UID = "0" * 32
 TEXT_FIELDS = (schema.TextLine, schema.Text)
+# The channels that may answer 5xx to the probes, each with its reason: any other 5xx fails
+# the test (a view of others asked where it does not apply is a missing name, errors.py and
+# misplaced.py; ours fail as failures, and must not), and so does a reason gone stale.
+ALLOWED_FAILURES = {
+    "PATCH service @users": "plone.restapi raises a bare Exception for a PATCH of @users"
+    " without a user id (the probe's); a write that fails stays a failure",
+}
 
 
 def _mark(record, label):
@@ -243,6 +251,7 @@ def test_no_channel_tells_a_hidden_record_from_a_missing_one(probed, solr_server
     assert report.channels > 800  # 886 on 2026-12-08: the add-ons add theirs
     assert report.probes > 10 * report.channels
     assert [str(leak) for leak in report.leaks] == []
+    assert sorted(report.failures) == sorted(ALLOWED_FAILURES)
 
 
 def _disclosed():
