@@ -363,3 +363,25 @@ def test_an_aip_of_the_fonds_holds_every_dossier_as_a_representation(site, packa
         for rep in representations
     }
     assert codes == {main_code(dossier) for dossier in dossiers}
+
+
+def test_a_dip_is_the_same_until_its_content_changes(site, packaged):
+    dossier = packaged[PUBLISHED_DOSSIER]
+    url = dossier.absolute_url()
+    journaled = len(entries(dossier))
+    first, again = get(url), get(url, ARCHIVIST)
+    assert first.content == again.content  # byte for byte, whoever asks
+    assert objid_of(first) == objid_of(again)
+    transaction.begin()
+    assert len(entries(dossier)) == journaled  # a DIP of published records: no entry
+    with api.env.adopt_roles(["Manager"]):
+        IRecordFiles(packaged[PUBLISHED_DOCUMENT]).set_derivative(
+            f"{PUBLISHED_DOSSIER}.1.pdf",
+            pdf_bytes("changed"),
+            "application/pdf",
+            kind=PDFA,
+        )
+    transaction.commit()
+    changed = get(url)
+    assert objid_of(changed) != objid_of(first)
+    assert validate_package(opened(changed)) == []

@@ -12,7 +12,9 @@ the current user may see them, and what each may put in the package:
   its masters (where they may download them) and copies, and its journal's preservation
   events, with the last complete fixity run.
 
-Files are read from the blob storage while the ZIP is written, not before.
+Files are read from the blob storage while the ZIP is written, not before. An AIP gets a
+new identifier and the time it is made; a DIP's follow from its content
+(`content_state`).
 """
 
 from AccessControl import Unauthorized
@@ -88,6 +90,23 @@ def _fields(obj, level):
     return fields
 
 
+def _modified(obj):
+    modified = getattr(obj, "modified", None)
+    return modified().ISO8601() if callable(modified) else ""
+
+
+def content_state(state):
+    """(identifier, date-time) of a DIP from what it holds: its records and files and
+    when they last changed. The same content gives the same package, byte for byte (a
+    DIP is a copy of published records: asking again gives the same copy); any change
+    of a record or file gives another identifier and a later date."""
+    times = [moment for _key, moment in state if moment]
+    newest = (
+        max(times, key=lambda value: datetime.fromisoformat(value)) if times else None
+    )
+    return naming.derived_identifier("dip", *sorted(state)), newest
+
+
 def _created(obj):
     created = getattr(obj, "created", None)
     return created().ISO8601() if callable(created) else None
@@ -97,6 +116,7 @@ class _Gatherer:
     def __init__(self, kind):
         self.kind = kind
         self.aip = kind == model.AIP
+        self.state = []  # what the package holds, as of when: see `content_state`
         self.fixity = _fixity_report() if self.aip else None
 
     def admits(self, obj):
@@ -106,6 +126,7 @@ class _Gatherer:
 
     def unit(self, obj, level):
         uid = IUUID(obj)
+        self.state.append((uid, _modified(obj)))
         unit = model.Unit(
             level=level,
             identifier=naming.identifier(uid),
@@ -162,6 +183,7 @@ class _Gatherer:
             if not self.wanted(record, item):
                 continue
             is_pdfa = item.kind == PDFA
+            self.state.append((item.sha256, item.created))
             found.append(
                 model.PackageFile(
                     name=pdfa_name(record) if is_pdfa else item.name,
@@ -245,10 +267,15 @@ def gather(container, kind):
     else:
         root = gatherer.dossier(container)
     site = getSite()
+    identifier = naming.new_identifier()
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    if package_kind == model.DIP:
+        identifier, newest = content_state(gatherer.state)
+        created = newest or created
     return model.Package(
         kind=package_kind,
-        identifier=naming.new_identifier(),
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        identifier=identifier,
+        created=created,
         root=root,
         archive=site.Title() if site is not None else None,
         software="vnarchive",

@@ -8,7 +8,8 @@ over the registry's `vnarchive.digitization.package_max_bytes` is not built in t
 request: 413 and a message saying so. Errors are the services' JSON (`service_error`):
 400 for a bad parameter, 409 for a DIP of a container the public may not receive; an
 AIP asked by someone who may not download masters is refused as Zope refuses (401 or
-403). Every package made is journaled on its container.
+403). Every AIP made is journaled on its container. A DIP is the same ZIP, byte for byte,
+as long as what it holds has not changed (`packaging.content_state`).
 """
 
 from plone import api
@@ -16,6 +17,7 @@ from plone.restapi.services import Service
 from urllib.parse import quote
 from vnarchive.digitization import _
 from vnarchive.digitization import queue
+from vnarchive.digitization.packages.model import AIP
 from vnarchive.digitization.packages.writer import BAGIT
 from vnarchive.digitization.packages.writer import build_package
 from vnarchive.digitization.packages.writer import estimate_size
@@ -80,19 +82,24 @@ class PackageGet(Service):
         if estimate > limit:
             return self.too_large(estimate, limit)
         stream, size = self.build(package, transport)
-        records = sum(len(dossier.children) for dossier in package.dossiers())
+        if package.kind == AIP:
+            self.journal(package, transport, size)
+        suffix = ".bag.zip" if transport == BAGIT else ".zip"
+        self.headers(f"{package.identifier}{suffix}", size)
+        return stream
+
+    def journal(self, package, transport, size):
+        """An AIP holds what is not public: its making is journaled on the container.
+        A DIP holds published records only and, as views of them, is not."""
         record(
             self.context,
             PACKAGE_EXPORTED,
             kind=package.kind,
             package=package.identifier,
             transport=transport,
-            records=records,
+            records=sum(len(dossier.children) for dossier in package.dossiers()),
             size=size,
         )
-        suffix = ".bag.zip" if transport == BAGIT else ".zip"
-        self.headers(f"{package.identifier}{suffix}", size)
-        return stream
 
     def too_large(self, estimate, limit):
         message = Message(
