@@ -261,10 +261,11 @@ def test_site_of_digitization_20261208002_gets_the_package_size_limit(setup_tool
     registry["vnarchive.viewer.large_size"] = 1234
     setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208002")
 
-    assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
-        "20261208003"
-    ]
-    setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
+    # Its own step only (later versions have their own tests).
+    assert (
+        destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE))[0] == "20261208003"
+    )
+    setup_tool.upgradeProfile(DIGITIZATION_PROFILE, "20261208003")
 
     assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208003",)
     assert registry[PACKAGE_LIMIT] == 500 * 1024 * 1024
