@@ -20,6 +20,7 @@ from prober import Target
 from prober import Visitor
 from vnarchive.content.files import IRecordFiles
 from vnarchive.content.indexers import main_code
+from vnarchive.content.interfaces import IFileRecord
 from vnarchive.digitization.packages import xsd
 from vnarchive.digitization.packages.validate import validate_package
 from vnarchive.digitization.tasks.records import PDFA
@@ -113,8 +114,8 @@ def everything(archive):
 
 
 def hidden_markers(holdings):
-    """Codes and abstracts of the records the public may not receive (and not shared
-    with one it may)."""
+    """Codes, titles, abstracts and file names of the records the public may not
+    receive (and not shared with one it may)."""
     public, hidden = set(), set()
     for obj in holdings.values():
         values = {
@@ -123,9 +124,12 @@ def hidden_markers(holdings):
                 main_code(obj),
                 getattr(obj, "docId", None),
                 getattr(obj, "subjectText", None),
+                obj.Title(),
             )
             if value
         }
+        if IFileRecord.providedBy(obj):
+            values.update(item.name for item in IRecordFiles(obj))
         receivable = (
             api.content.get_state(obj) == "published"
             and getattr(obj, "mode", None) == "01"
@@ -250,7 +254,9 @@ def test_a_dip_of_the_fonds_holds_no_secret_conditional_or_unpublished_record(
     archive = opened(get(packaged[FONDS].absolute_url(), auth, kind="dip"))
     assert validate_package(archive) == []
     text = everything(archive)
-    for marker in hidden_markers(packaged):
+    markers = hidden_markers(packaged)
+    assert {SECRET_DOSSIER, PROCESSING_DOSSIER, f"{PUBLISHED_DOSSIER}.3.pdf"} <= markers
+    for marker in markers:
         assert marker not in text, marker
     assert PUBLISHED_DOSSIER in text
     assert (
