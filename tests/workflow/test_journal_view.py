@@ -38,3 +38,19 @@ def test_listing_shows_the_state_of_each_record(portal, holdings):
     assert 'data-state="published"' in html
     assert ">Công bố</td>" in html
     assert "Trạng thái" in html
+
+
+def test_add_ons_name_their_own_entries(portal, make_document):
+    """The digitization add-on's entries (IJournalLabels) read as words, not ids."""
+    from vnarchive.policy.journal import record as journal
+
+    record = make_document("processing")
+    journal(record, "pdfa_signed", signer="Trung tâm Lưu trữ", level="B-LTA")
+    journal(record, "an_unknown_action")
+    as_user(portal, USERS["ArchiveHead"])
+    html = record.restrictedTraverse("@@journal")()
+    assert "Ký số bản PDF/A" in html
+    assert "Người ký: Trung tâm Lưu trữ" in html
+    assert "Mức chữ ký: B-LTA" in html
+    assert ">pdfa_signed<" not in html
+    assert "an_unknown_action" in html  # shown as it is rather than hidden

@@ -43,3 +43,13 @@ class IRecordSections(IViewletManager):
     the core knowing it. The page itself is View-protected, and the trust guard has
     already stopped anyone who may not View the record.
     """
+
+
+class IJournalLabels(Interface):
+    """How the journal page names an add-on's journal entries (a named utility).
+
+    `actions`: {action id: message}; `details`: {detail key: message}. The core's own
+    labels come first; an add-on names only the actions and details it writes."""
+
+    actions = Attribute("{action id: i18n message}")
+    details = Attribute("{detail key: i18n message}")

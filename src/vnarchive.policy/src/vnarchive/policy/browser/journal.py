@@ -6,13 +6,16 @@ in the site's timezone.
 """
 
 from plone import api
+from plone.memoize.view import memoize
 from Products.Five.browser import BrowserView
 from vnarchive.content import journal as kinds
 from vnarchive.policy import _
 from vnarchive.policy.browser.times import iso_time
 from vnarchive.policy.browser.times import local_time
+from vnarchive.policy.interfaces import IJournalLabels
 from vnarchive.policy.journal import entries
 from vnarchive.policy.workflow.states import WORKFLOW_ID
+from zope.component import getUtilitiesFor
 from zope.i18n import translate
 
 
@@ -84,8 +87,17 @@ class JournalView(BrowserView):
         found = workflow.transitions.get(transition) if workflow is not None else None
         return self._translate(found.title) if found is not None else str(transition)
 
+    @memoize
+    def _labels(self):
+        """(actions, details): the core's, then the add-ons' (IJournalLabels)."""
+        actions, details = dict(ACTIONS), dict(DETAILS)
+        for _name, labels in getUtilitiesFor(IJournalLabels):
+            actions = {**labels.actions, **actions}
+            details = {**labels.details, **details}
+        return actions, details
+
     def action_title(self, action):
-        message = ACTIONS.get(action)
+        message = self._labels()[0].get(action)
         return self._translate(message) if message is not None else str(action)
 
     def _value(self, key, value):
@@ -103,7 +115,7 @@ class JournalView(BrowserView):
             value = entry[key]
             if value is None or value == "" or value == []:
                 continue
-            label = DETAILS.get(key)
+            label = self._labels()[1].get(key)
             rows.append(
                 {
                     "label": self._translate(label) if label is not None else key,

@@ -12,6 +12,8 @@ from vnarchive.content import codelists
 from vnarchive.content.search_text import normalize_query
 from vnarchive.content.search_text import query_variants
 from vnarchive.policy import _
+from vnarchive.policy.search.interfaces import ISearchFacets
+from zope.component import getUtilitiesFor
 
 
 RECORD_TYPES = (
@@ -68,7 +70,27 @@ FACETS = (
         staff_only=True,
     ),
 )
-FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+
+
+def all_facets():
+    """The core's facets, then those of the add-ons installed here (ISearchFacets)."""
+    added = [
+        facet
+        for _name, provider in sorted(getUtilitiesFor(ISearchFacets))
+        if provider.available()
+        for facet in provider.facets
+    ]
+    return (*FACETS, *added)
+
+
+def facet_named(name):
+    """The facet called `name` (KeyError for one no installed add-on offers)."""
+    for facet in all_facets():
+        if facet.name == name:
+            return facet
+    raise KeyError(name)
+
+
 YEAR_FACET = "year"
 DECADE = 10
 
@@ -115,7 +137,7 @@ class SearchQuery:
         return (self.page - 1) * self.page_size
 
     def facets(self):
-        return [facet for facet in FACETS if self.staff or not facet.staff_only]
+        return [facet for facet in all_facets() if self.staff or not facet.staff_only]
 
     def params(self, **changes):
         """The query string of this query (with `changes`), for links."""
@@ -192,7 +214,7 @@ def parse(form, staff=False):
             )
         )
     filters = {}
-    for facet in FACETS:
+    for facet in all_facets():
         if facet.staff_only and not staff:
             continue
         values = _values(form, facet.name)

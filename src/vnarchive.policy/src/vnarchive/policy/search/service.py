@@ -16,7 +16,7 @@ from plone import api
 from vnarchive.policy import _
 from vnarchive.policy.search import backends
 from vnarchive.policy.search.interfaces import ISearchBackend
-from vnarchive.policy.search.query import FACETS_BY_NAME
+from vnarchive.policy.search.query import facet_named
 from vnarchive.policy.search.query import parse
 from vnarchive.policy.search.query import SORT_TITLES
 from vnarchive.policy.search.query import SORTS
@@ -141,7 +141,7 @@ def outcome_json(outcome, request, base_url):
     titles = fonds_titles([value for value, _count in results.facets.get("fonds", [])])
     facets = []
     for name, counts in results.facets.items():
-        facet = FACETS_BY_NAME[name]
+        facet = facet_named(name)
         selected = set(query.filters.get(name, []))
         facets.append(
             {

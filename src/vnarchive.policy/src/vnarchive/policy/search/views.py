@@ -3,7 +3,7 @@ and the front page use) and collective.solr's suggestion views made permission-s
 
 from plone import api
 from Products.Five.browser import BrowserView
-from vnarchive.policy.search.query import FACETS_BY_NAME
+from vnarchive.policy.search.query import facet_named
 from vnarchive.policy.search.service import facet_value_title
 from vnarchive.policy.search.service import notice
 from vnarchive.policy.search.service import outcome_json
@@ -80,7 +80,7 @@ class ArchiveSearchView(BrowserView):
         }
         found = []
         for name, values in self.query.filters.items():
-            facet = FACETS_BY_NAME[name]
+            facet = facet_named(name)
             for value in values:
                 title = titles.get(name, {}).get(value) or facet_value_title(
                     facet, value, self.request
