@@ -12,6 +12,8 @@
   certificates and revocation data that validate it in the file (DSS), and with a
   timestamp authority a signature timestamp and a document timestamp (B-LTA). The key is
   a PKCS#12 file or a PKCS#11 token. The signed file stays PDF/A-2b.
+  With `seal=Seal(png, rect, page)` the appearance is a certified copy's instead: the
+  archive's seal image with the same text, in the box given (docs/copies.md).
 - `verify_pdf`: every signature checked offline against the configured trust anchors.
 - `SigningError`: every refusal, with a message for people (`.doc()`), the input
   untouched.
@@ -20,6 +22,7 @@ Nothing here needs Zope or a site, and nothing is fetched from the network
 (`allow_fetching=False`): trust anchors and revocation data are files the archive keeps.
 """
 
+from vnarchive.digitization.signing.appearance import Seal
 from vnarchive.digitization.signing.errors import SigningError
 from vnarchive.digitization.signing.settings import SigningSettings
 from vnarchive.digitization.signing.sign import sign_pdf
@@ -28,6 +31,7 @@ from vnarchive.digitization.signing.verify import verify_pdf
 
 
 __all__ = [
+    "Seal",
     "SignatureReport",
     "SigningError",
     "SigningSettings",

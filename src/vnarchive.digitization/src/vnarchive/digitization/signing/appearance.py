@@ -12,14 +12,22 @@ boundaries. The box is placed against the top-right corner of page 1 *as it is s
 for a page with /Rotate, the appearance is turned the other way so that the text reads
 upright. Appearance for PDF/A: no border, no background (no transparency), text in the
 default black, the font embedded, the widget printable (pyHanko sets the print flag).
+
+A certified copy (docs/copies.md) is signed with the archive's seal, as copies made by an
+archive are stamped: `Seal` names the seal image (a PNG, `SigningSettings.seal`) and the
+box the caller chose on its own certification page; the seal fills the height of the box
+at its left, and the same two lines (agency, time) start over its right part, as a stamp
+pressed over a signature. The seal's transparency is kept (PDF/A-2 allows it).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp.text import TextStamp
 from pyhanko.stamp.text import TextStampStyle
@@ -35,6 +43,8 @@ MARGIN = 18  # points between the box and the edges of the page
 PADDING = 3  # points between the text and the edges of the box
 SLACK = 1  # points added to the measured width (rounding in the shaper)
 TEXT = "%(agency)s\n%(signed_at)s"
+SEAL_OVERLAP = 0.6  # the text starts this far across the seal (of the box's height)
+SEAL_PIXELS = 600  # a larger seal image is scaled down to this (about 300 dpi at 5 cm)
 
 
 def vietnam_time(moment=None):
@@ -154,15 +164,8 @@ class UprightTextStamp(TextStamp):
         return xobject
 
 
-def stamp_style(placement):
-    """pyHanko's style for the national appearance at `placement`."""
-    top_left = layout.SimpleBoxLayoutRule(
-        x_align=layout.AxisAlignment.ALIGN_MIN,
-        y_align=layout.AxisAlignment.ALIGN_MAX,
-        margins=layout.Margins.uniform(PADDING),
-        inner_content_scaling=layout.InnerScaling.NO_SCALING,
-    )
-    text = TextBoxStyle(
+def _text_box_style():
+    return TextBoxStyle(
         font=fonts.EmGlyphAccumulatorFactory(fonts.font_path(), font_size=FONT_SIZE),
         font_size=FONT_SIZE,
         leading=LEADING,
@@ -174,11 +177,90 @@ def stamp_style(placement):
             inner_content_scaling=layout.InnerScaling.NO_SCALING,
         ),
     )
+
+
+def stamp_style(placement):
+    """pyHanko's style for the national appearance at `placement`."""
+    top_left = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MAX,
+        margins=layout.Margins.uniform(PADDING),
+        inner_content_scaling=layout.InnerScaling.NO_SCALING,
+    )
     return UprightTextStampStyle(
-        text_box_style=text,
+        text_box_style=_text_box_style(),
         inner_content_layout=top_left,
         stamp_text=TEXT,
         border_width=0,
         background=None,
         rotation=placement.rotation,
+    )
+
+
+# ---- certified copies: the seal ----
+
+
+@dataclass(frozen=True)
+class Seal:
+    """The signature of a certified copy: the seal image `image` (a PNG file) with the
+    agency's name and the signing time, in `rect` (x1, y1, x2, y2, default user space)
+    of page `page` (0 is the first)."""
+
+    image: str
+    rect: tuple
+    page: int = 0
+
+
+def load_seal(path):
+    """The seal image (RGBA, at most SEAL_PIXELS wide or high); `SigningError`
+    ("seal_file") when it is not a PNG that can be read."""
+    try:
+        with Image.open(path) as image:
+            if image.format != "PNG":
+                raise SigningError("seal_file", file=path, detail=f"{image.format}")
+            seal = image.convert("RGBA")
+    except OSError as error:
+        raise SigningError("seal_file", file=path, detail=str(error)[:200]) from error
+    seal.thumbnail((SEAL_PIXELS, SEAL_PIXELS))
+    return seal
+
+
+def place_sealed(seal, agency, moment):
+    """The `Placement` of the text beside the seal in `seal.rect` (upright)."""
+    missing = fonts.missing_letters(agency)
+    if missing:
+        raise SigningError("font_letters", missing=missing)
+    signed_at = iso_time(moment)
+    x1, y1, x2, y2 = seal.rect
+    widest = (x2 - x1) - (y2 - y1) * SEAL_OVERLAP - 2 * PADDING
+    lines = tuple(wrap(agency, max(widest, text_width(signed_at))))
+    return Placement((x1, y1, x2, y2), 0, lines, signed_at)
+
+
+def sealed_style(placement, image):
+    """pyHanko's style for a certified copy: `image` (from `load_seal`) at the left of
+    the box, as high as the box, the text over its right part, centred vertically."""
+    height = placement.rect[3] - placement.rect[1]
+    beside_seal = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MID,
+        margins=layout.Margins(left=height * SEAL_OVERLAP + PADDING, right=PADDING),
+        inner_content_scaling=layout.InnerScaling.NO_SCALING,
+    )
+    seal_at_left = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MIN,
+        y_align=layout.AxisAlignment.ALIGN_MID,
+        margins=layout.Margins.uniform(0),
+        inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+    )
+    return TextStampStyle(
+        text_box_style=_text_box_style(),
+        inner_content_layout=beside_seal,
+        stamp_text=TEXT,
+        border_width=0,
+        background=PdfImage(
+            image, box=layout.BoxConstraints(image.width, image.height)
+        ),
+        background_layout=seal_at_left,
+        background_opacity=1.0,
     )

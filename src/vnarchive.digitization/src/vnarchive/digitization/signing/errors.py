@@ -99,6 +99,17 @@ _MESSAGES = {
         "quan cần in trên chữ ký. Hãy sửa tên cơ quan trong cấu hình chữ ký số "
         "(VNARCHIVE_SIGNING_AGENCY).",
     ),
+    "seal": _(
+        "signing_error_seal",
+        default="Chưa cấu hình hình con dấu của cơ quan lưu trữ (${missing}: đường dẫn "
+        "tệp PNG của con dấu) nên chưa thể cấp bản sao chứng thực. Hãy đặt biến này "
+        "cho các tiến trình web và xử lý nền như hướng dẫn trong docs/copies.md.",
+    ),
+    "seal_file": _(
+        "signing_error_seal_file",
+        default="Không dùng được tệp hình con dấu ${file} (${detail}). Hình con dấu "
+        "phải là tệp PNG đọc được, nền trong suốt.",
+    ),
     "failed": _(
         "signing_error_failed",
         default="Không ký được tệp (${detail}). Tệp gốc không bị thay đổi; hãy thử "

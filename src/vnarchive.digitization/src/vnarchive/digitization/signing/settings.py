@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "trust_anchors": "TRUST_ANCHORS",
     "revocation": "REVOCATION",
     "tsa_url": "TSA_URL",
+    "seal": "SEAL",
 }
 
 # what each kind of key cannot do without (the trust anchors: every signature is checked
@@ -73,6 +74,9 @@ class SigningSettings:
     revocation: str = ""
     # RFC 3161 timestamp authority: when set the signature is PAdES B-LTA
     tsa_url: str = ""
+    # the archive's seal (a PNG), shown in the signature of its certified copies; the
+    # digitized files' own signature carries no seal image (vn-archives.md §4)
+    seal: str = ""
 
     @classmethod
     def from_environ(cls, environ=os.environ):
@@ -100,6 +104,13 @@ class SigningSettings:
         for name in REQUIRED[self.kind]:
             if not str(getattr(self, name) or "").strip():
                 raise SigningError("not_configured", missing=PREFIX + ENVIRONMENT[name])
+
+    def check_seal(self):
+        """Refuse settings that cannot sign a certified copy: those that cannot sign,
+        and those without the archive's seal (`SigningError` "seal")."""
+        self.check()
+        if not str(self.seal or "").strip():
+            raise SigningError("seal", missing=PREFIX + ENVIRONMENT["seal"])
 
     def describe(self):
         """The settings without secrets, for logs and status pages."""

@@ -96,9 +96,20 @@ def _metadata(name, settings, context):
     )
 
 
-def _pdf_signer(reader, signer, settings, trust, moment):
-    box, rotation = first_page(reader)
-    placement = appearance.place(box, rotation, settings.agency, moment)
+def _appearance(reader, settings, moment, seal):
+    """(placement, stamp style, page index): the national appearance on page 1, or a
+    certified copy's seal in the box it names (`seal`: (Seal, its image))."""
+    if seal is None:
+        box, rotation = first_page(reader)
+        placement = appearance.place(box, rotation, settings.agency, moment)
+        return placement, appearance.stamp_style(placement), 0
+    seal, image = seal
+    placement = appearance.place_sealed(seal, settings.agency, moment)
+    return placement, appearance.sealed_style(placement, image), seal.page
+
+
+def _pdf_signer(reader, signer, settings, trust, moment, seal=None):
+    placement, style, page = _appearance(reader, settings, moment, seal)
     name = field_name(reader)
     pdf_signer = _PdfSigner(
         _metadata(name, settings, validation_context(trust, moment)),
@@ -109,19 +120,25 @@ def _pdf_signer(reader, signer, settings, trust, moment):
             if settings.tsa_url
             else None
         ),
-        stamp_style=appearance.stamp_style(placement),
+        stamp_style=style,
         new_field_spec=fields.SigFieldSpec(
-            sig_field_name=name, on_page=0, box=placement.rect
+            sig_field_name=name, on_page=page, box=placement.rect
         ),
     )
     return pdf_signer, placement
 
 
-def sign_pdf(data, settings, *, when=None):
+def sign_pdf(data, settings, *, when=None, seal=None):
     """`data` (a PDF, normally the PDF/A of a record) signed by the archive as `settings`
     say, at `when` (now when None; a naive time is Vietnam time). Returns the new bytes;
-    raises `SigningError` and changes nothing when it cannot sign."""
+    raises `SigningError` and changes nothing when it cannot sign.
+
+    `seal` (an `appearance.Seal`): a certified copy's appearance, the archive's seal
+    image with its name and the time in the box the seal names, instead of the national
+    appearance of digitized files (top right of page 1, no seal)."""
     settings.check()
+    if seal is not None:  # a bad seal is a set-up problem: say so before the token
+        seal = (seal, appearance.load_seal(seal.image))
     data = bytes(data)
     moment = appearance.vietnam_time(when)
     reader = open_document(data)
@@ -133,7 +150,9 @@ def sign_pdf(data, settings, *, when=None):
         open_signer(settings, trust) as signer,
         explain_signing_error(signer, settings),
     ):
-        pdf_signer, placement = _pdf_signer(reader, signer, settings, trust, moment)
+        pdf_signer, placement = _pdf_signer(
+            reader, signer, settings, trust, moment, seal
+        )
         with readable():
             writer = IncrementalPdfFileWriter(BytesIO(data), strict=True)
             output = pdf_signer.sign_pdf(
