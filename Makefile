@@ -11,7 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 APT_PACKAGES := python3 python3-venv python3-dev build-essential curl ca-certificates chromium fonts-noto-core fonts-dejavu-core nginx postgresql wrk \
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-lao tesseract-ocr-eng tesseract-ocr-fra \
   poppler-utils qpdf ghostscript graphicsmagick fonts-lao redis-server \
-  fonts-liberation2 softhsm2 opensc libnss3-tools
+  fonts-liberation2 softhsm2 opensc libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 zbar-tools
 
 .PHONY: help
 help: ## Show the targets
