@@ -67,6 +67,7 @@ def test_a_worker_registers_every_job_the_add_on_sends():
     *names, upload = registered
     assert sorted(names) == [
         "build",
+        "copy",
         "import",
         "page",
         "sign",

@@ -24,6 +24,7 @@ from vnarchive.digitization.signatures import work as signature_work
 # The jobs register by name (jobs.job) when their modules load: this worker runs them.
 from vnarchive.digitization.tasks import batch_import  # noqa: F401
 from vnarchive.digitization.tasks import build  # noqa: F401
+from vnarchive.digitization.tasks import copies  # noqa: F401
 from vnarchive.digitization.tasks import page  # noqa: F401
 from vnarchive.digitization.tasks import sign  # noqa: F401
 from vnarchive.digitization.tasks import sweep  # noqa: F401

@@ -1,13 +1,14 @@
 """The open signing and verification work of the site: nothing is lost when a worker dies.
 
 Work is asked for in the transaction that makes it needed (a PDF/A built, a batch signed
-after review, a master added): a `Task` goes into the site's ledger (an OOBTree in the
-site's annotations, keyed by (job, record UID, file name)) and its message is sent when
-that transaction commits. The job claims its task (a lease: token, expiry, one more
-attempt; committed), works with no transaction open, and writes its result only while the
-lease is still its own, removing the task in the same transaction. The sweeper (`sweep`,
-run by idle workers) sends again a task whose worker died (lease expired) or whose message
-waited too long; after `batches.max_attempts()` claims a task fails with its reason.
+after review, a master added, a certified copy registered): a `Task` goes into the site's
+ledger (an OOBTree in the site's annotations, keyed by (job, record UID, file name or copy
+number)) and its message is sent when that transaction commits. The job claims its task
+(a lease: token, expiry, one more attempt; committed), works with no transaction open,
+and writes its result only while the lease is still its own, removing the task in the
+same transaction. The sweeper (`sweep`, run by idle workers) sends again a task whose
+worker died (lease expired) or whose message waited too long; after
+`batches.max_attempts()` claims a task fails with its reason.
 
 The ledger holds open work only, so the sweeper reads little; what was done is on the
 records (`store`, the journal) and, for batch signing, in `runs`.
@@ -23,12 +24,14 @@ import time
 LEDGER_KEY = "vnarchive.digitization.signature_work"
 SIGN = "sign"
 VERIFY = "verify_signatures"
+COPY = "copy"  # a certified copy to make and sign (copies/, tasks/copies.py)
 PRIORITY = queue.PRIORITY_BUILD
 EXHAUSTED = "exhausted"  # claim(): tried too often
 
 
 class Task(model.Lease):
-    """One record to sign, or one file of a record to verify."""
+    """One record to sign, one file of a record to verify, or one certified copy of a
+    record to make (`name`: its copy number)."""
 
     def __init__(self, job, uid, name="", batch_id=None, document_key=None, by=None):
         self.job = job
@@ -65,6 +68,8 @@ def _send(task):
     task.enqueued = time.time()
     if task.job == SIGN:
         queue.enqueue("sign", task.uid, priority=PRIORITY)
+    elif task.job == COPY:
+        queue.enqueue("copy", task.uid, task.name, priority=PRIORITY)
     else:
         queue.enqueue("verify_signatures", task.uid, task.name, priority=PRIORITY)
 
