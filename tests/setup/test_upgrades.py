@@ -270,3 +270,35 @@ def test_site_of_digitization_20261208002_gets_the_package_size_limit(setup_tool
     assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208003",)
     assert registry[PACKAGE_LIMIT] == 500 * 1024 * 1024
     assert registry["vnarchive.viewer.large_size"] == 1234
+
+
+ISSUE_COPIES = "vnarchive: Issue certified copies"
+
+
+def test_site_of_digitization_20261208003_lets_staff_issue_certified_copies(
+    setup_tool, portal
+):
+    # What a site of the previous version had: nobody given the permission (Zope's
+    # default for a new permission: Manager), and a setting of the site's own for
+    # another permission, which the step must leave as it is.
+    portal.manage_permission(ISSUE_COPIES, ["Manager"], acquire=False)
+    portal.manage_permission("vnarchive: Manage files", ["Manager"], acquire=True)
+    setup_tool.setLastVersionForProfile(DIGITIZATION_PROFILE, "20261208003")
+
+    assert destinations(setup_tool.listUpgrades(DIGITIZATION_PROFILE)) == [
+        "20261208004"
+    ]
+    setup_tool.upgradeProfile(DIGITIZATION_PROFILE)
+
+    assert setup_tool.getLastVersionForProfile(DIGITIZATION_PROFILE) == ("20261208004",)
+    roles = {
+        role["name"]
+        for role in portal.rolesOfPermission(ISSUE_COPIES)
+        if role["selected"]
+    }
+    assert roles == {"Manager", "Site Administrator", "Archivist", "ArchiveHead"}
+    assert {
+        role["name"]
+        for role in portal.rolesOfPermission("vnarchive: Manage files")
+        if role["selected"]
+    } == {"Manager"}

@@ -1,0 +1,1 @@
+"""@verify: whether a certified copy is genuine (anyone; no personal data)."""
