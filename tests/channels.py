@@ -13,6 +13,7 @@ from helpers import SECRET_DOCUMENT
 from helpers import SECRET_DOSSIER
 from helpers import UNDER_REVIEW_DOCUMENT
 from helpers import USERS
+from plone import api
 from prober import text_of
 
 
@@ -103,6 +104,21 @@ def record_texts(obj):
     return tuple(
         value for value in values if isinstance(value, str) and len(value) > 20
     )
+
+
+def describe(records):
+    """{code: Record} of the records {code: object}, as the tests look for them."""
+    return {
+        code: Record(
+            code=code,
+            title=obj.Title(),
+            texts=record_texts(obj),
+            url=obj.absolute_url(),
+            state=api.content.get_state(obj),
+            doc_id=getattr(obj, "docId", None),
+        )
+        for code, obj in records.items()
+    }
 
 
 def leaks(response, records, urls=True):

@@ -17,10 +17,10 @@ Surfaces: our search (GET @archive-search, @@archive-search, @@search), Plone's 
 (@@search_rss), and collective.solr's @@suggest-terms and @@solr-autocomplete.
 """
 
+from channels import describe
 from channels import HIDDEN
 from channels import leaks
 from channels import Record
-from channels import record_texts
 from channels import SEARCHES
 from channels import SECRET_OCR
 from channels import Site
@@ -30,7 +30,6 @@ from helpers import PUBLISHED_DOSSIER
 from helpers import RECORD_TYPES
 from helpers import SECRET_DOCUMENT
 from helpers import USERS
-from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from prober import text_of
@@ -66,17 +65,7 @@ def site(solr_portal, solr_holdings, solr_server):
     records = solr_holdings
     set_pages(records[SECRET_DOCUMENT], {1: SECRET_OCR})
     set_pages(records[PUBLISHED_DOCUMENT], {2: PUBLIC_OCR})
-    described = {
-        code: Record(
-            code=code,
-            title=obj.Title(),
-            texts=record_texts(obj),
-            url=obj.absolute_url(),
-            state=api.content.get_state(obj),
-            doc_id=getattr(obj, "docId", None),
-        )
-        for code, obj in records.items()
-    }
+    described = describe(records)
     issuers = {code: getattr(obj, "organName", None) for code, obj in records.items()}
     setRoles(portal, TEST_USER_ID, ["Member"])
     transaction.commit()

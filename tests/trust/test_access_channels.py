@@ -15,12 +15,11 @@ Atom feeds, and the journal (@journal, @@journal).
 """
 
 from channels import ARCHIVIST
+from channels import describe
 from channels import HIDDEN
 from channels import HIDDEN_DOCUMENTS
 from channels import leaks
 from channels import READER
-from channels import Record
-from channels import record_texts
 from channels import SEARCHES
 from channels import SECRET_OCR
 from channels import Site
@@ -80,17 +79,7 @@ def site(functional_portal, functional_holdings):
     api.portal.set_registry_record("plone.enable_sitemap", True)
     for code in (FONDS, PUBLISHED_DOSSIER):
         IFeedSettings(records[code]).enabled = True
-    described = {
-        code: Record(
-            code=code,
-            title=obj.Title(),
-            texts=record_texts(obj),
-            url=obj.absolute_url(),
-            state=api.content.get_state(obj),
-            doc_id=getattr(obj, "docId", None),
-        )
-        for code, obj in records.items()
-    }
+    described = describe(records)
     setRoles(portal, TEST_USER_ID, ["Member"])
     transaction.commit()
     site = Site(url=portal.absolute_url(), records=described)
