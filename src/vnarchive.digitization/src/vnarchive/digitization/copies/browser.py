@@ -26,7 +26,9 @@ from vnarchive.digitization.copies.issue import issue_copy
 from vnarchive.digitization.copies.issue import revoke_copy
 from vnarchive.policy.subpath import SubpathParams
 from zExceptions import NotFound
+from ZODB.blob import BlobError
 from zope.i18n import translate
+from ZPublisher.Iterators import filestream_iterator
 
 
 MAX_UPLOAD = 200 * 1024 * 1024  # bytes of a PDF given to the verification page
@@ -106,7 +108,10 @@ class IssueCopyView(SubpathParams, BrowserView):
         )
         response.setHeader("Content-Length", str(entry.size))
         response.setHeader("Cache-Control", "no-store")
-        return entry.read()
+        try:
+            return filestream_iterator(entry.blob.committed(), "rb")
+        except BlobError:  # written in this very transaction
+            return entry.read()
 
     def revoke(self, entry):
         PostOnly(self.request)
