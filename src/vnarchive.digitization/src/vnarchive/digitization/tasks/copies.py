@@ -43,9 +43,10 @@ from vnarchive.digitization.signing import verify_pdf
 from vnarchive.digitization.signing.appearance import vietnam_time
 from vnarchive.digitization.tasks.errors import failure_reason
 from vnarchive.digitization.tasks.errors import text
+from vnarchive.digitization.tasks.ledger import LedgerTask
+from vnarchive.digitization.tasks.ledger import run_task
 from vnarchive.digitization.tasks.records import find_record
 from vnarchive.digitization.tasks.sign import TRANSIENT
-from vnarchive.digitization.tasks.transactions import acting_as
 from vnarchive.digitization.tasks.transactions import read
 from vnarchive.digitization.tasks.transactions import write
 from vnarchive.policy.journal import record as journal
@@ -88,23 +89,15 @@ class PdfaChanged(Exception):
 @job(COPY)
 def make_copy(site, uid, number, worker=None):
     """Make copy `number` of record `uid`: certification page, pages, seal, signature."""
-    making = _Making(site, uid, number)
-    claimed = write(lambda: making.claim(worker))
-    if claimed is None:
-        return making.outcome
-    with acting_as(site, claimed.requested_by):
-        return making.run(claimed)
+    return run_task(_Making(site, uid, number), worker)
 
 
-class _Making:
+class _Making(LedgerTask):
     """The steps of one copy, each in its own transaction (`write`, `read`)."""
 
     def __init__(self, site, uid, number):
-        self.site = site
-        self.uid = uid
+        super().__init__(site, uid, work.task_key(COPY, uid, number))
         self.number = number
-        self.key = work.task_key(COPY, uid, number)
-        self.outcome = "skipped"
 
     # ---- claim ----
 
@@ -199,19 +192,6 @@ class _Making:
         return "issued"
 
     # ---- outcomes ----
-
-    def _again(self, claimed, reason):
-        task = write(lambda: work.again(self.site, self.key, claimed.token, reason))
-        return "again" if task is not None else "stale"
-
-    def _failed(self, claimed, reason):
-        def save():
-            if work.held(self.site, self.key, claimed.token) is None:
-                return "stale"
-            self._give_up(reason)
-            return "failed"
-
-        return write(save)
 
     def _give_up(self, reason):
         """The copy fails for good: its entry and the record's journal say why."""

@@ -23,9 +23,10 @@ from vnarchive.digitization.signing import SigningError
 from vnarchive.digitization.signing import verify_pdf
 from vnarchive.digitization.tasks.errors import failure_reason
 from vnarchive.digitization.tasks.errors import text
+from vnarchive.digitization.tasks.ledger import LedgerTask
+from vnarchive.digitization.tasks.ledger import run_task
 from vnarchive.digitization.tasks.records import find_record
 from vnarchive.digitization.tasks.records import PDFA
-from vnarchive.digitization.tasks.transactions import acting_as
 from vnarchive.digitization.tasks.transactions import read
 from vnarchive.digitization.tasks.transactions import write
 from vnarchive.digitization.viewer import convert
@@ -64,22 +65,14 @@ class SigningRefused(Exception):
 @job("sign")
 def sign_record(site, uid, worker=None):
     """Sign the PDF/A of record `uid` with the archive's certificate; verify; store."""
-    signing = _Signing(site, uid)
-    claimed = write(lambda: signing.claim(worker))
-    if claimed is None:
-        return signing.outcome
-    with acting_as(site, claimed.requested_by):
-        return signing.run(claimed)
+    return run_task(_Signing(site, uid), worker)
 
 
-class _Signing:
+class _Signing(LedgerTask):
     """The steps of one signature, each in its own transaction (`write`, `read`)."""
 
     def __init__(self, site, uid):
-        self.site = site
-        self.uid = uid
-        self.key = work.task_key(work.SIGN, uid)
-        self.outcome = "skipped"
+        super().__init__(site, uid, work.task_key(work.SIGN, uid))
 
     # ---- claim ----
 
@@ -124,11 +117,11 @@ class _Signing:
             raise
         except (SigningError, SigningRefused) as refused:
             if getattr(refused, "code", None) in TRANSIENT:
-                return self._again(claimed, refused)
+                return self._again(claimed, _reason(refused))
             return self._failed(claimed, _reason(refused))
         except Exception as failure:
             logger.warning("signing %s failed", self.uid, exc_info=True)
-            return self._again(claimed, failure)
+            return self._again(claimed, _reason(failure))
         try:
             outcome = write(lambda: self.save(claimed, signed, reports))
         except RecordClosed as closed:
@@ -185,20 +178,6 @@ class _Signing:
         return "signed"
 
     # ---- outcomes ----
-
-    def _again(self, claimed, error):
-        reason = _reason(error)
-        task = write(lambda: work.again(self.site, self.key, claimed.token, reason))
-        return "again" if task is not None else "stale"
-
-    def _failed(self, claimed, reason):
-        def save():
-            if work.held(self.site, self.key, claimed.token) is None:
-                return "stale"
-            self._give_up(reason)
-            return "failed"
-
-        return write(save)
 
     def _give_up(self, reason):
         """The task fails for good: its batch run and the record's journal say why."""
