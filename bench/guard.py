@@ -1,7 +1,7 @@
 """Trust guard benchmark: what the guard adds to a request, against the same request without it.
 
     make bench-guard                    # or: .venv/bin/python bench/guard.py [options]
-    make bench-guard BENCH_ARGS="--rounds 7 --repeat 30 --json figures.json"
+    make bench-guard BENCH_ARGS="--rounds 20 --repeat 20 --json figures.json"
 
 The trust guard (vnarchive.policy.trust.guard) runs on every request that passes through a
 record: each record traversed announces itself and the guard checks that the person asking
@@ -26,16 +26,20 @@ measures what that costs per request, in one Zope process, through real publicat
        missing   a record that does not exist, in the published dossier (404 both ways)
        dossier   the published dossier's listing
 
-3. For each request and user, `--rounds` times, in alternating order: with the guard as
-   installed, and with the guard's hooks (every handler of vnarchive.policy.trust.guard in
-   the global registry) unregistered in that process only, then registered again. Before
-   each pair it waits (at most `--quiet-wait` s) until other work on the machine uses
-   less than `--quiet` % of a core; each time `--warmup` untimed requests, then `--repeat`
-   timed ones (time.perf_counter, and the process's CPU time as a cross-check); the figure
-   of a cell is the best over the rounds of the median of its requests.
-4. Profiles (cProfile) `--profile-repeat` requests of each kind with the guard and sums
-   the time spent inside the guard's functions: where the guard's time goes.
-5. Prints the tables (Markdown), stops everything, deletes the temporary directory
+3. `--rounds` rounds; before each, a wait (at most `--quiet-wait` s) until other work on
+   the machine uses less than `--quiet` % of a core. In each round, for each request and
+   user, in alternating order: with the guard as installed, and with the guard's hooks
+   (every handler of vnarchive.policy.trust.guard in the global registry) unregistered in
+   this process only, then registered again. Each time `--warmup` untimed requests, then
+   `--repeat` timed ones (time.perf_counter, and the process's CPU time; the garbage
+   collector paused, as timeit does). A cell's figure is the best over the rounds of the
+   median of its requests; the CPU ratio is the median over the rounds of with ÷ without
+   measured in the same round, which other work on the machine disturbs least.
+4. Times the guard in place: its handlers wrapped in a timer (the thread's CPU time), the
+   same requests published again; the median time per request spent inside them.
+5. Profiles (cProfile) `--profile-repeat` requests of each kind with the guard and sums the
+   time spent inside the guard's functions by part: where the guard's time goes.
+6. Prints the tables (Markdown), stops everything, deletes the temporary directory
    (unless --keep).
 
 The instance and the tables are bench/harness's.
@@ -61,6 +65,7 @@ from ZPublisher.WSGIPublisher import publish_module
 
 import argparse
 import base64
+import contextlib
 import cProfile
 import functools
 import gc
@@ -87,9 +92,9 @@ USERS = ("Anonymous", "docgia (cookie)", "docgia (basic)")
 REQUESTS = (
     ("page", "the published document's page"),
     ("rest", "its ++api++ JSON"),
-    ("download", "@@record-file/<its scan>"),
-    ("deep", "@@plone_context_state/object_title under it"),
-    ("hidden", "a secret record's URL"),
+    ("download", "its scan, a master: refused to these users"),
+    ("deep", "a view of a view under it"),
+    ("hidden", "a secret record"),
     ("missing", "a record that does not exist"),
     ("dossier", "the published dossier's listing"),
 )
@@ -176,7 +181,8 @@ def publish(path, accept, headers):
 
 
 class GuardSwitch:
-    """The guard's hooks in the global registry: on as installed, or off in this process."""
+    """The guard's hooks in the global registry: as installed, unregistered (in this
+    process only), or replaced by wrappers that time them in place."""
 
     def __init__(self):
         self.registry = getGlobalSiteManager()
@@ -187,7 +193,7 @@ class GuardSwitch:
         ]
         if not self.hooks:
             raise RuntimeError(f"no handler of {GUARD_MODULE} is registered")
-        self.on = True
+        self.current = [hook.handler for hook in self.hooks]
 
     def names(self):
         return [
@@ -196,49 +202,83 @@ class GuardSwitch:
             for hook in self.hooks
         ]
 
-    def set(self, on):
-        if on == self.on:
-            return
-        for hook in self.hooks:
-            if on:
+    def _use(self, handlers):
+        """Register `handlers` (one per hook, or None for none) instead of the current."""
+        for hook, handler in zip(self.hooks, self.current, strict=True):
+            if handler is not None:
+                self.registry.unregisterHandler(handler, hook.required, hook.name)
+        for hook, handler in zip(self.hooks, handlers, strict=True):
+            if handler is not None:
                 self.registry.registerHandler(
-                    hook.handler, hook.required, hook.name, hook.info
+                    handler, hook.required, hook.name, hook.info
                 )
-            else:
-                self.registry.unregisterHandler(hook.handler, hook.required, hook.name)
-        self.on = on
+        self.current = list(handlers)
+
+    def set(self, on):
+        wanted = [hook.handler if on else None for hook in self.hooks]
+        if wanted != self.current:
+            self._use(wanted)
+
+    @contextlib.contextmanager
+    def timed(self):
+        """The hooks wrapped in a timer: yields [seconds spent in them so far], in the
+        thread's CPU time (the guard waits for nothing: every object it reads is cached)."""
+        spent = [0.0]
+
+        def wrap(handler):
+            @functools.wraps(handler)
+            def hook(*args):
+                started = time.thread_time()
+                try:
+                    return handler(*args)
+                finally:
+                    spent[0] += time.thread_time() - started
+
+            return hook
+
+        self._use([wrap(hook.handler) for hook in self.hooks])
+        try:
+            yield spent
+        finally:
+            self.set(True)
 
 
 def timed_batch(call, repeat, warmup):
     """µs of each of `repeat` calls after `warmup` untimed ones, in wall-clock time and in
-    this process's CPU time; and the CPU other processes used meanwhile, in % of a core."""
+    this process's CPU time, with the garbage collector paused (as timeit does); and the
+    CPU other processes used meanwhile, in % of a core."""
     for _ in range(warmup):
         call()
     gc.collect()
+    gc.disable()
     wall, cpu = [], []
     busy0, own0, wall0 = busy_seconds(), time.process_time(), time.perf_counter()
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        call()
-        cpu.append((time.process_time() - started_cpu) * 1e6)
-        wall.append((time.perf_counter() - started) * 1e6)
+    try:
+        for _ in range(repeat):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            call()
+            cpu.append((time.process_time() - started_cpu) * 1e6)
+            wall.append((time.perf_counter() - started) * 1e6)
+    finally:
+        gc.enable()
     seconds = time.perf_counter() - wall0
     others = (busy_seconds() - busy0) - (time.process_time() - own0)
     return wall, cpu, 100 * max(others, 0) / seconds
 
 
 def measure(settings, paths, logins, switch):
-    """{(request, user, guard on?): cell} over the rounds, in alternating order."""
+    """{(request, user, guard on?): cell} over the rounds, with and without in
+    alternating order; before each round, a wait for a quiet machine."""
     cells = {}
     for round_ in range(settings["rounds"]):
+        wait_for_quiet(settings["quiet"], settings["quiet_wait"])
         order = (True, False) if round_ % 2 == 0 else (False, True)
         for name, _about in REQUESTS:
             path, accept = paths[name]
             for user in USERS:
-                wait_for_quiet(settings["quiet"], settings["quiet_wait"])
+                call = functools.partial(publish, path, accept, logins[user])
                 for on in order:
                     switch.set(on)
-                    call = functools.partial(publish, path, accept, logins[user])
                     wall, cpu, others = timed_batch(
                         call, settings["repeat"], settings["warmup"]
                     )
@@ -249,9 +289,28 @@ def measure(settings, paths, logins, switch):
                     cell["cpu_rounds"].append(statistics.median(cpu))
                     cell["others"].append(others)
                     cell["status"], cell["bytes"] = call()
-            print(f"  round {round_ + 1}: {name} done", file=sys.stderr, flush=True)
+        print(f"  round {round_ + 1} done", file=sys.stderr, flush=True)
     switch.set(True)
     return cells
+
+
+def in_place(settings, paths, logins, switch):
+    """{(request, user): median µs per request spent inside the guard's hooks}, timed
+    around each hook while the requests are published (no profiler)."""
+    found = {}
+    with switch.timed() as spent:
+        for name, _about in REQUESTS:
+            path, accept = paths[name]
+            for user in USERS:
+                for _ in range(settings["warmup"]):
+                    publish(path, accept, logins[user])
+                per_request = []
+                for _ in range(settings["repeat"] * 3):
+                    spent[0] = 0.0
+                    publish(path, accept, logins[user])
+                    per_request.append(spent[0] * 1e6)
+                found[name, user] = statistics.median(per_request)
+    return found
 
 
 def profile(settings, paths, logins, switch):
@@ -298,6 +357,7 @@ def inside(app):
     switch = GuardSwitch()
     logins = credentials(cookie)
     cells = measure(settings, paths, logins, switch)
+    hooks_us = in_place(settings, paths, logins, switch)
     profiles = (
         profile(settings, paths, logins, switch) if settings["profile_repeat"] else {}
     )
@@ -309,6 +369,7 @@ def inside(app):
             "accept": paths[name][1],
             "with": cells[name, user, True],
             "without": cells[name, user, False],
+            "in_hooks_us": hooks_us[name, user],
             "profile": profiles.get((name, user)),
         }
         for name, _about in REQUESTS
@@ -322,9 +383,9 @@ def inside(app):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="rounds [5]")
+    parser.add_argument("--rounds", type=int, default=10, help="rounds [10]")
     parser.add_argument(
-        "--repeat", type=int, default=20, help="timed requests per cell and round [20]"
+        "--repeat", type=int, default=15, help="timed requests per cell and round [15]"
     )
     parser.add_argument(
         "--warmup", type=int, default=3, help="untimed requests before each [3]"
@@ -339,14 +400,14 @@ def parse_args():
         "--quiet",
         type=int,
         default=QUIET,
-        help="before each cell, wait until other work uses less than this %% of a core "
+        help="before each round, wait until other work uses less than this %% of a core "
         f"[{QUIET}]",
     )
     parser.add_argument(
         "--quiet-wait",
         type=int,
-        default=15,
-        help="... but for at most this many s [15]",
+        default=60,
+        help="... but for at most this many seconds [60]",
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary dir")
@@ -386,10 +447,14 @@ def best(cell, key="rounds"):
     return cell[key][index], cell["others"][index]
 
 
+def paired_ratio(result, key="cpu_rounds"):
+    """The median over the rounds of with ÷ without measured in the same round."""
+    pairs = zip(result["with"][key], result["without"][key], strict=True)
+    return statistics.median(on / off for on, off in pairs)
+
+
 def comparison_row(result, quiet):
     (on, others_on), (off, others_off) = best(result["with"]), best(result["without"])
-    cpu_on, _ = best(result["with"], "cpu_rounds")
-    cpu_off, _ = best(result["without"], "cpu_rounds")
     mark = " \\*" if max(others_on, others_off) > quiet else ""
     statuses = f"{result['with']['status']} / {result['without']['status']}"
     return [
@@ -401,7 +466,8 @@ def comparison_row(result, quiet):
         fmt(on - off, 0),
         f"{on / off:.3f}×",
         f"{100 * (on - off) / on:.1f} %",
-        f"{cpu_on / cpu_off:.3f}×",
+        f"{paired_ratio(result):.3f}×",
+        fmt(result["in_hooks_us"], 0),
     ]
 
 
@@ -420,16 +486,23 @@ def profile_row(result):
 def report(figures, settings, about):
     results = figures["results"]
     rows = [comparison_row(result, settings["quiet"]) for result in results]
+    paths = {result["request"]: result["path"] for result in results}
+    legend = "; ".join(f"{name}: {about} (`{paths[name]}`)" for name, about in REQUESTS)
     lines = [
         f"Machine: {about['cpus']} × {about['cpu']}, {about['memory_gb']} GB, "
         f"{about['os']}, kernel {about['kernel']}, Python {about['python']}; "
         f"load average before the run {' '.join(about['loadavg_before'])}.",
         f"One Zope process, publish_module; per cell the best of {settings['rounds']} "
         f"rounds of the median of {settings['repeat']} requests (after "
-        f"{settings['warmup']} untimed), wall-clock (perf_counter); the last column is the "
-        "same ratio in the process's CPU time. Without the guard: "
+        f"{settings['warmup']} untimed, garbage collector paused), wall-clock "
+        "(perf_counter). Without the guard: "
         + "; ".join(figures["hooks"])
-        + " unregistered in that process.",
+        + " unregistered in that process. Ratio (CPU, paired): the median over the rounds "
+        "of with ÷ without in the process's CPU time, both measured in the same round. "
+        "Inside its hooks: the median CPU time per request spent in the guard's "
+        "handlers, timed around them in place.",
+        "",
+        f"Requests (GET): {legend}.",
         "",
         table(
             [
@@ -441,10 +514,11 @@ def report(figures, settings, about):
                 "difference µs",
                 "ratio",
                 "guard's share",
-                "ratio (CPU)",
+                "ratio (CPU, paired)",
+                "µs inside its hooks",
             ],
             rows,
-            "lllrrrrrr",
+            "lllrrrrrrr",
         ),
     ]
     if any(row[3].endswith("*") for row in rows):
