@@ -165,3 +165,20 @@ def test_only_a_declared_disclosure_reaches_a_hidden_record(urls, disclosed_code
     assert get(f"{urls['secret']}/@@test-undeclared-code").status_code == 404
     # A declared channel opens that channel only, not the rest of the record.
     assert get(f"{urls['secret']}/@@test-disclosed-code/title").status_code == 404
+
+
+def test_public_records_need_no_lookup_of_the_user(urls, monkeypatch):
+    """What Anonymous may View everyone may: the guard asks the user folders who is asking
+    only at a record Anonymous may not View (the lookup is most of its cost)."""
+    from vnarchive.policy.trust import guard
+
+    lookups = []
+    identify = guard._identify
+    monkeypatch.setattr(
+        guard, "_identify", lambda request: lookups.append(1) or identify(request)
+    )
+    assert get(urls["dossier"] + "/@@view", READER).status_code == 200
+    assert lookups == []
+    assert get(urls["secret"], READER).status_code == 404
+    assert lookups == [1]
+    assert get(urls["secret"], ARCHIVIST).status_code == 200  # staff still get through
