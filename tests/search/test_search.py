@@ -361,6 +361,7 @@ def test_rest_shape(site):
         "language",
         "access_mode",
         "retention",
+        "signature",  # the digitization add-on's (ISearchFacets)
         "year",
     ]
     every_key = re.compile(r"^[a-z_@]+$")
