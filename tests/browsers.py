@@ -1,4 +1,4 @@
-"""The real browser: Debian Chromium driven by Playwright, one per test run (each test gets
+"""The real browser: Debian Chromium driven by Playwright, one per test module (each test gets
 its own context), and what tests do with it as people do."""
 
 from helpers import DEMO_PASSWORD
@@ -14,7 +14,9 @@ CHROMIUM = os.environ.get("VNARCHIVE_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("VNARCHIVE_SCREENSHOTS", "/tmp/vnarchive-screenshots"))
 
 
-@pytest.fixture(scope="session")
+# One per test module, not per run: Playwright's sync API keeps an asyncio loop running in
+# the main thread while it is open, and pyHanko (signatures) calls asyncio.run().
+@pytest.fixture(scope="module")
 def browser():
     # A missing browser fails the run: install Debian's chromium (make system does).
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"

@@ -222,3 +222,13 @@ def test_a_published_record_with_new_unreviewed_text_is_withdrawn(site, queue_db
     transaction.abort()
     # What the public saw is gone with it: the page, the new text.
     assert requests.get(record.absolute_url(), timeout=60).status_code == 404
+
+
+def test_a_master_not_for_processing_is_not_sent(site, queue_db):
+    """The demo's stand-in scans (add_master_file(process=False)) go to no worker."""
+    from vnarchive.policy.files import add_master_file
+
+    record = record_by_code(site, PROCESSING_DOCUMENT)
+    add_master_file(record, "mau.png", scan("mau.png").render(), process=False)
+    transaction.commit()
+    assert drain(site) == []

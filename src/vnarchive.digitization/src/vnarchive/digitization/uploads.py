@@ -51,7 +51,7 @@ def _current_user():
 
 def master_added(record, event):
     """IMasterFileAdded subscriber: remember the master; one job per record at commit."""
-    if _suppressed.get() or not installed():
+    if _suppressed.get() or not getattr(event, "process", True) or not installed():
         return
     current = transaction.get()
     pending = current.data(_DATA_KEY) if _has_data(current) else None

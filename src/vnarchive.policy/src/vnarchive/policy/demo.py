@@ -39,7 +39,12 @@ def _scan(text):
 def _create(container, type_name, item):
     obj = create_record(container, type_name, item["fields"])
     if item.get("scan"):
-        add_master_file(obj, f"{obj.docId}.png", _scan(obj.docId), "image/png")
+        # A stand-in for a scan (150 dpi, a line of text): files and downloads can be
+        # tried. It is not sent for OCR: too coarse to be read, it would only leave a
+        # failed batch in every new site.
+        add_master_file(
+            obj, f"{obj.docId}.png", _scan(obj.docId), "image/png", process=False
+        )
     return obj
 
 

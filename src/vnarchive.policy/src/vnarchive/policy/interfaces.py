@@ -32,6 +32,9 @@ class IMasterFileAdded(IObjectEvent):
 
     name = Attribute("The master's name in the record's files")
     sha256 = Attribute("The SHA-256 of the master, hex")
+    process = Attribute(
+        "False for a master add-ons are not to process (the demo's stand-in scans)"
+    )
 
 
 class IRecordSections(IViewletManager):

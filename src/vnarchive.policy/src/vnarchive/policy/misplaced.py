@@ -58,6 +58,9 @@ NOT_HERE = (
     NameError,
     NotImplementedError,
     HTTPClientError,
+    # Views that need a parameter their context's links would give (plone.app.
+    # versioningbehavior's @@version-view, @@download-version without version_id).
+    ValueError,
 )
 READING = ("GET", "HEAD")
 # Zope's keys of a request that has been authenticated (after traversal).
