@@ -267,22 +267,37 @@ def build_pdfa(pages, title, language="vi"):
     Raises `PdfaBuildError` if the written file does not validate.
     """
     import pikepdf
-    import pikepdf.pdfa
 
     if not pages:
         raise PdfaBuildError("a document needs at least one page")
-    tag = language_tag(language)
     document, sizes = _image_pages(pages)
     text = pikepdf.open(io.BytesIO(_text_layer(pages, sizes, language)))
     for page, text_page in zip(document.pages, text.pages, strict=True):
         page.add_overlay(text_page)
+    try:
+        return save_pdfa(
+            document, title, language, "vnarchive (Tesseract, OCRmyPDF renderer)"
+        )
+    finally:
+        text.close()
+        document.close()
+
+
+def save_pdfa(document, title, language, creator_tool):
+    """`document` (an open pikepdf.Pdf) written as PDF/A-2b bytes, with its language
+    (/Lang, dc:language), title and the archive as producer. Raises `PdfaBuildError`
+    if the written file does not validate."""
+    import pikepdf
+    import pikepdf.pdfa
+
+    tag = language_tag(language)
     document.Root.Lang = pikepdf.String(tag)
     document.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     with document.open_metadata(set_pikepdf_as_editor=False) as meta:
         meta["dc:title"] = title or ""
         meta["dc:language"] = [tag]
         meta["pdf:Producer"] = "vnarchive"
-        meta["xmp:CreatorTool"] = "vnarchive (Tesseract, OCRmyPDF renderer)"
+        meta["xmp:CreatorTool"] = creator_tool
     output = io.BytesIO()
     logging.getLogger("pikepdf").setLevel(logging.WARNING)
     try:
@@ -295,9 +310,6 @@ def build_pdfa(pages, title, language="vi"):
         )
     except pikepdf.pdfa.PdfaError as error:
         raise PdfaBuildError(error.report.summary()) from error
-    finally:
-        text.close()
-        document.close()
     return output.getvalue()
 
 

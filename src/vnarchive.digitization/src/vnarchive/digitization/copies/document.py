@@ -12,12 +12,10 @@ PDF/A files (`pdfa`); it is signed afterwards (an incremental update keeps it PD
 Pure code: no Zope, no site.
 """
 
-from vnarchive.digitization.pdfa import _icc_profile
-from vnarchive.digitization.pdfa import FLAVOUR
-from vnarchive.digitization.pdfa import language_tag
+from vnarchive.digitization.pdfa import PdfaBuildError
+from vnarchive.digitization.pdfa import save_pdfa
 
 import io
-import logging
 
 
 class CopyBuildError(RuntimeError):
@@ -70,7 +68,6 @@ def assemble(certificate_pdf, record_pdfa, pages, title, language="vi"):
     """The copy (PDF/A-2b bytes): the one page of `certificate_pdf`, then pages `pages`
     (numbers from 1, in the order given) of `record_pdfa`."""
     import pikepdf
-    import pikepdf.pdfa
 
     try:
         copy = pikepdf.open(io.BytesIO(certificate_pdf))
@@ -87,24 +84,7 @@ def assemble(certificate_pdf, record_pdfa, pages, title, language="vi"):
                 raise CopyBuildError(f"page {number} of {available}")
             copy.pages.append(source.pages[number - 1])
             _without_signature_widgets(copy.pages[-1])
-        tag = language_tag(language)
-        copy.Root.Lang = pikepdf.String(tag)
-        copy.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-        with copy.open_metadata(set_pikepdf_as_editor=False) as meta:
-            meta["dc:title"] = title
-            meta["dc:language"] = [tag]
-            meta["pdf:Producer"] = "vnarchive"
-            meta["xmp:CreatorTool"] = "vnarchive (WeasyPrint, pikepdf)"
-        output = io.BytesIO()
-        logging.getLogger("pikepdf").setLevel(logging.WARNING)
         try:
-            pikepdf.pdfa.save(
-                copy,
-                output,
-                FLAVOUR,
-                output_intent=_icc_profile(),
-                output_condition_identifier="sRGB IEC61966-2.1",
-            )
-        except pikepdf.pdfa.PdfaError as error:
-            raise CopyBuildError(error.report.summary()) from error
-    return output.getvalue()
+            return save_pdfa(copy, title, language, "vnarchive (WeasyPrint, pikepdf)")
+        except PdfaBuildError as error:
+            raise CopyBuildError(str(error)) from error
